@@ -4,6 +4,8 @@ go 1.26.0
 
 require (
 	github.com/pdfcpu/pdfcpu v0.15.0
+	github.com/urfave/cli/v3 v3.14.0
+	golang.org/x/sys v0.49.0
 	golang.org/x/text v0.43.0
 )
 

@@ -120,12 +120,19 @@ func headerName(col map[string]int, i int) string {
 
 // ReadLegacyCSV reads the Stellent bulk export. Each row's PDF is
 // <dDocName>.pdf in the CSV's directory or in pdfs/ below it.
-func ReadLegacyCSV(file string, fl *finding.List) ([]Event, Counts, error) {
+func ReadLegacyCSV(file string, fl *finding.List) (Batch, Counts, error) {
 	var counts Counts
 	data, err := readLimited(file)
 	if err != nil {
-		return nil, counts, fmt.Errorf("read legacy export: %w", err)
+		return Batch{}, counts, fmt.Errorf("read legacy export: %w", err)
 	}
+	b := Batch{File: file, SHA256: fileAddress(data)}
+	b.Events, counts, err = parseLegacy(file, data, fl)
+	return b, counts, err
+}
+
+func parseLegacy(file string, data []byte, fl *finding.List) ([]Event, Counts, error) {
+	var counts Counts
 	t, err := openTable(file, data, legacyColumns, []string{"dDocName", "dDocTitle", "dReleaseState", "xProductName"}, fl)
 	if err != nil {
 		return nil, counts, err
@@ -188,13 +195,20 @@ func ReadLegacyCSV(file string, fl *finding.List) ([]Event, Counts, error) {
 // ReadPARs reads DIR/pars.csv. Rows naming the same file form one PAR
 // document linked to every product of every row; a bad row is reported and
 // the PAR keeps its good rows.
-func ReadPARs(dir string, fl *finding.List) ([]Event, Counts, error) {
+func ReadPARs(dir string, fl *finding.List) (Batch, Counts, error) {
 	var counts Counts
 	file := filepath.Join(dir, "pars.csv")
 	data, err := readLimited(file)
 	if err != nil {
-		return nil, counts, fmt.Errorf("read PAR sheet: %w", err)
+		return Batch{}, counts, fmt.Errorf("read PAR sheet: %w", err)
 	}
+	b := Batch{File: file, SHA256: fileAddress(data)}
+	b.Events, counts, err = parsePARs(file, dir, data, fl)
+	return b, counts, err
+}
+
+func parsePARs(file, dir string, data []byte, fl *finding.List) ([]Event, Counts, error) {
+	var counts Counts
 	t, err := openTable(file, data, parColumns, []string{"file", "products", "licence_number"}, fl)
 	if err != nil {
 		return nil, counts, err

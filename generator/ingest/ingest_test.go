@@ -177,7 +177,8 @@ func TestReadLegacyCSV(t *testing.T) {
 	path := filepath.Join(dir, "export.csv")
 	os.WriteFile(path, []byte(csv), 0o644)
 	var fl finding.List
-	ev, c, err := ReadLegacyCSV(path, &fl)
+	b, c, err := ReadLegacyCSV(path, &fl)
+	ev := b.Events
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +211,8 @@ func TestReadPARs(t *testing.T) {
 		"par2.pdf,X,1mg,Capsules,X,,,2023-06-01\n"
 	os.WriteFile(filepath.Join(dir, "pars.csv"), []byte(sheet), 0o644)
 	var fl finding.List
-	ev, _, err := ReadPARs(dir, &fl)
+	b, _, err := ReadPARs(dir, &fl)
+	ev := b.Events
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,9 +286,9 @@ func FuzzReadLegacyCSV(f *testing.F) {
 		p := filepath.Join(dir, "e.csv")
 		os.WriteFile(p, data, 0o644)
 		var fl finding.List
-		ev, c, err := ReadLegacyCSV(p, &fl)
-		if err == nil && c.Accepted != len(ev) {
-			t.Fatalf("counts %+v for %d events", c, len(ev))
+		b, c, err := ReadLegacyCSV(p, &fl)
+		if err == nil && c.Accepted != len(b.Events) {
+			t.Fatalf("counts %+v for %d events", c, len(b.Events))
 		}
 	})
 }
@@ -297,8 +299,8 @@ func FuzzReadPARs(f *testing.F) {
 		dir := t.TempDir()
 		os.WriteFile(filepath.Join(dir, "pars.csv"), data, 0o644)
 		var fl finding.List
-		ev, _, _ := ReadPARs(dir, &fl)
-		for _, e := range ev {
+		b, _, _ := ReadPARs(dir, &fl)
+		for _, e := range b.Events {
 			if len(e.Record.Products) == 0 || strings.HasPrefix(e.Record.Path, "..") {
 				t.Fatalf("bad PAR %+v", e.Record)
 			}

@@ -2,6 +2,8 @@ package ingest
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -26,9 +28,18 @@ import (
 // MaxExportFile bounds the size of one export file read into memory.
 const MaxExportFile = 256 << 20
 
+// A Batch is the events of one export file, with the file's content address
+// so that a file applied once is not applied again.
+type Batch struct {
+	File   string
+	SHA256 string
+	Events []Event
+}
+
 // ReadSentinel reads every *.xml and *.json file below dir, in lexical path
-// order, and returns their events in file order. Problems go to fl.
-func ReadSentinel(dir string, fl *finding.List) ([]Event, Counts, error) {
+// order, and returns one batch per file, events in file order. Problems go
+// to fl.
+func ReadSentinel(dir string, fl *finding.List) ([]Batch, Counts, error) {
 	var files []string
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -50,7 +61,7 @@ func ReadSentinel(dir string, fl *finding.List) ([]Event, Counts, error) {
 		return nil, Counts{}, fmt.Errorf("read export %s: %w", dir, err)
 	}
 	sort.Strings(files)
-	var events []Event
+	var batches []Batch
 	var counts Counts
 	for _, f := range files {
 		data, err := readLimited(f)
@@ -65,10 +76,15 @@ func ReadSentinel(dir string, fl *finding.List) ([]Event, Counts, error) {
 		} else {
 			ev, c = ParseXML(f, dir, data, fl)
 		}
-		events = append(events, ev...)
+		batches = append(batches, Batch{File: f, SHA256: fileAddress(data), Events: ev})
 		counts.Add(c)
 	}
-	return events, counts, nil
+	return batches, counts, nil
+}
+
+func fileAddress(data []byte) string {
+	sum := sha256.Sum256(data)
+	return hex.EncodeToString(sum[:])
 }
 
 func readLimited(name string) ([]byte, error) {

@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/urfave/cli/v3"
+
+	"mip/generator"
+	"mip/generator/preview"
+)
+
+// exitCode: 1 for a failed build or bad input under --strict, 2 for misuse.
+func exitCode(err error) int {
+	var ue usageError
+	if errors.As(err, &ue) {
+		return 2
+	}
+	return 1
+}
+
+type usageError struct{ error }
+
+func app() *cli.Command {
+	return &cli.Command{
+		Name:  "mip",
+		Usage: "build the Medicines Information Portal from the regulator's exports",
+		Commands: []*cli.Command{
+			buildCommand(),
+			serveCommand(),
+		},
+	}
+}
+
+func logger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+func buildCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "build",
+		Usage: "ingest exports into the catalogue and write the site",
+		Flags: []cli.Flag{
+			&cli.StringSliceFlag{Name: "sentinel", Usage: "a Sentinel export `DIR` (repeat to apply several, in order)"},
+			&cli.StringFlag{Name: "legacy-csv", Usage: "the legacy Stellent bulk export `FILE`"},
+			&cli.StringFlag{Name: "pars", Usage: "the PAR upload `DIR` (pars.csv and PDFs)"},
+			&cli.StringFlag{Name: "out", Usage: "write the site to `DIR`", Required: true},
+			&cli.StringFlag{Name: "state", Usage: "keep the catalogue, history and PDFs in `DIR`", Value: ".mip-state"},
+			&cli.BoolFlag{Name: "strict", Usage: "fail on any problem in the input"},
+			&cli.BoolFlag{Name: "json", Usage: "print the build report as JSON on stdout"},
+			&cli.Int64Flag{Name: "max-pdf-size", Usage: "refuse PDFs larger than `BYTES`", Value: 100 << 20},
+			&cli.IntFlag{Name: "workers", Usage: "check `N` PDFs at once (default: one per core)"},
+		},
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			if len(cmd.StringSlice("sentinel")) == 0 && cmd.String("legacy-csv") == "" && cmd.String("pars") == "" {
+				return usageError{errors.New("build: give at least one input: --sentinel, --legacy-csv or --pars")}
+			}
+			o := generator.Options{
+				Sentinel:   cmd.StringSlice("sentinel"),
+				LegacyCSV:  cmd.String("legacy-csv"),
+				PARs:       cmd.String("pars"),
+				Out:        cmd.String("out"),
+				State:      cmd.String("state"),
+				Strict:     cmd.Bool("strict"),
+				MaxPDFSize: cmd.Int64("max-pdf-size"),
+				Workers:    cmd.Int("workers"),
+				Now:        buildTime(),
+				Log:        logger(cmd.Root().ErrWriter),
+			}
+			rep, err := generator.Build(ctx, o)
+			if rep != nil {
+				printSummary(cmd.Root().ErrWriter, rep)
+				if cmd.Bool("json") {
+					enc := json.NewEncoder(cmd.Root().Writer)
+					enc.SetIndent("", "  ")
+					enc.Encode(rep)
+				}
+			}
+			return err
+		},
+	}
+}
+
+// buildTime honours SOURCE_DATE_EPOCH, the reproducible-builds convention,
+// so that tests and reruns can pin the build's clock.
+func buildTime() time.Time {
+	if s := os.Getenv("SOURCE_DATE_EPOCH"); s != "" {
+		var sec int64
+		if _, err := fmt.Sscan(s, &sec); err == nil {
+			return time.Unix(sec, 0).UTC()
+		}
+	}
+	return time.Now().UTC()
+}
+
+func printSummary(w io.Writer, r *generator.Report) {
+	t := r.Totals
+	fmt.Fprintf(w, "build %d: read %d records: %d accepted, %d rejected, %d unreleased, %d deletions", r.Generation, t.Read, t.Accepted, t.Rejected, t.Unreleased, t.Deletions)
+	if r.ExportsSkipped > 0 {
+		fmt.Fprintf(w, " (%d export files already applied)", r.ExportsSkipped)
+	}
+	fmt.Fprintf(w, "\ncatalogue: %d added, %d revised, %d withdrawn, %d restored; %d live documents of %d, %d products, %d substances\n",
+		r.Added, r.Revised, r.Withdrawn, r.Restored, r.LiveDocuments, r.Documents, r.Products, r.Substances)
+	if n := len(r.Findings); n > 0 {
+		fmt.Fprintf(w, "%d problems in the input:\n", n)
+		for _, f := range r.Findings {
+			fmt.Fprintf(w, "  %s\n", f)
+		}
+	}
+	if r.Published {
+		fmt.Fprintf(w, "wrote %s\n", r.Out)
+	} else {
+		fmt.Fprintf(w, "nothing written to %s\n", r.Out)
+	}
+}
+
+func serveCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "serve",
+		Usage:     "serve a built site on localhost for preview",
+		ArgsUsage: "DIR",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "addr", Usage: "listen on `HOST:PORT`", Value: "127.0.0.1:8080"},
+		},
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			if cmd.Args().Len() != 1 {
+				return usageError{errors.New("serve: name the built site's directory")}
+			}
+			dir := cmd.Args().First()
+			if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+				return fmt.Errorf("serve: %s is not a built site directory", dir)
+			}
+			ln, err := net.Listen("tcp", cmd.String("addr"))
+			if err != nil {
+				return fmt.Errorf("serve: %w", err)
+			}
+			fmt.Fprintf(cmd.Root().Writer, "Serving %s at http://%s/ (Ctrl-C to stop)\n", dir, ln.Addr())
+			srv := &http.Server{Handler: preview.Handler(dir), ReadHeaderTimeout: 10 * time.Second}
+			go func() {
+				<-ctx.Done()
+				shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				defer cancel()
+				srv.Shutdown(shut)
+			}()
+			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		},
+	}
+}

@@ -1,0 +1,270 @@
+// Package generator runs mip's build pipeline: ingest the exports, apply them
+// to the catalogue kept in the state directory, store and check the PDFs, and
+// render the site into a fresh output directory that replaces the old one in
+// a single step. Each stage lives in its own subpackage; this package only
+// sequences them and reports.
+package generator
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"time"
+
+	"mip/generator/catalogue"
+	"mip/generator/documents"
+	"mip/generator/finding"
+	"mip/generator/ingest"
+	"mip/generator/pages"
+)
+
+// Options configure a build.
+type Options struct {
+	Sentinel   []string // export directories, applied in order
+	LegacyCSV  string
+	PARs       string
+	Out        string
+	State      string // default .mip-state
+	Strict     bool
+	MaxPDFSize int64     // default documents.DefaultMaxSize
+	Now        time.Time // the build's time; default time.Now()
+	Workers    int       // PDF checks at once; default GOMAXPROCS
+	Log        *slog.Logger
+}
+
+// ErrFindings is returned by a strict build that found problems.
+var ErrFindings = errors.New("the input has problems and --strict is set")
+
+// Report is what a build did; it is written to build-report.json in the state
+// directory.
+type Report struct {
+	Generation     int                      `json:"generation"`
+	Time           time.Time                `json:"time"`
+	Out            string                   `json:"out"`
+	Inputs         map[string]ingest.Counts `json:"inputs"`
+	ExportsSkipped int                      `json:"exports_already_applied"`
+	Totals         ingest.Counts            `json:"totals"`
+	Added          int                      `json:"added"`
+	Revised        int                      `json:"revised"`
+	Withdrawn      int                      `json:"withdrawn"`
+	Restored       int                      `json:"restored"`
+	Changes        catalogue.Changes        `json:"changes"`
+	Documents      int                      `json:"documents"`
+	LiveDocuments  int                      `json:"live_documents"`
+	Products       int                      `json:"products"`
+	Substances     int                      `json:"substances"`
+	Findings       []finding.Finding        `json:"findings"`
+	Published      bool                     `json:"published"`
+}
+
+// Build runs the pipeline. It returns the report even when it fails.
+func Build(ctx context.Context, o Options) (*Report, error) {
+	if o.State == "" {
+		o.State = ".mip-state"
+	}
+	if o.MaxPDFSize <= 0 {
+		o.MaxPDFSize = documents.DefaultMaxSize
+	}
+	if o.Now.IsZero() {
+		o.Now = time.Now()
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Out == "" {
+		return nil, errors.New("no output directory given")
+	}
+	rep := &Report{Time: o.Now.UTC(), Out: o.Out, Inputs: map[string]ingest.Counts{}}
+	var fl finding.List
+	defer func() {
+		rep.Findings = fl.Sorted()
+		if rep.Findings == nil {
+			rep.Findings = []finding.Finding{}
+		}
+		if data, err := json.MarshalIndent(rep, "", "  "); err == nil && os.MkdirAll(o.State, 0o755) == nil {
+			documents.WriteFileAtomic(filepath.Join(o.State, "build-report.json"), append(data, '\n'))
+		}
+	}()
+
+	cat, err := catalogue.Load(o.State)
+	if err != nil {
+		return rep, err
+	}
+	store, err := documents.OpenStore(filepath.Join(o.State, "docs"))
+	if err != nil {
+		return rep, err
+	}
+	cat.Begin(o.Now)
+	rep.Generation = cat.Generation
+
+	type input struct {
+		name    string
+		batches []ingest.Batch
+		counts  ingest.Counts
+	}
+	var inputs []input
+	for _, dir := range o.Sentinel {
+		b, c, err := ingest.ReadSentinel(dir, &fl)
+		if err != nil {
+			return rep, err
+		}
+		inputs = append(inputs, input{"sentinel " + dir, b, c})
+	}
+	if o.LegacyCSV != "" {
+		b, c, err := ingest.ReadLegacyCSV(o.LegacyCSV, &fl)
+		if err != nil {
+			return rep, err
+		}
+		inputs = append(inputs, input{"legacy " + o.LegacyCSV, []ingest.Batch{b}, c})
+	}
+	if o.PARs != "" {
+		b, c, err := ingest.ReadPARs(o.PARs, &fl)
+		if err != nil {
+			return rep, err
+		}
+		inputs = append(inputs, input{"pars " + o.PARs, []ingest.Batch{b}, c})
+	}
+	for _, in := range inputs {
+		counts := in.counts
+		for _, b := range in.batches {
+			if cat.Applied[b.SHA256] {
+				rep.ExportsSkipped++
+				continue
+			}
+			if err := apply(ctx, o, cat, store, b, &counts, &fl); err != nil {
+				return rep, err
+			}
+			cat.Applied[b.SHA256] = true
+		}
+		rep.Inputs[in.name] = counts
+		o.Log.Info("read input", "input", in.name, "read", counts.Read, "accepted", counts.Accepted, "rejected", counts.Rejected)
+	}
+	cat.LinkRevisions()
+	rep.Changes = cat.Changes()
+	for _, c := range rep.Inputs {
+		rep.Totals.Add(c)
+	}
+	rep.Added, rep.Revised = len(rep.Changes.Added), len(rep.Changes.Revised)
+	rep.Withdrawn, rep.Restored = len(rep.Changes.Withdrawn), len(rep.Changes.Restored)
+
+	view := cat.View()
+	rep.Documents = len(view.Documents)
+	for _, d := range view.Documents {
+		if d.Live() {
+			rep.LiveDocuments++
+		}
+	}
+	rep.Products, rep.Substances = len(view.Products), len(view.Substances)
+	if o.Strict && fl.Len() > 0 {
+		return rep, ErrFindings
+	}
+	if err := writeOutput(o.Out, func(dir string) error {
+		root, err := os.OpenRoot(dir)
+		if err != nil {
+			return err
+		}
+		defer root.Close()
+		if err := root.Mkdir("docs", 0o755); err != nil {
+			return err
+		}
+		for _, d := range view.Documents {
+			if err := store.Link(d.SHA256, filepath.Join(dir, "docs", d.SHA256+".pdf")); err != nil {
+				return err
+			}
+		}
+		return pages.Write(pages.DirWriter{Root: root}, cat, view)
+	}); err != nil {
+		return rep, err
+	}
+	rep.Published = true
+	if err := cat.Save(o.State); err != nil {
+		return rep, err
+	}
+	return rep, nil
+}
+
+// checked is a create record with the outcome of its PDF check.
+type checked struct {
+	info documents.Info
+	err  error
+}
+
+// apply checks and stores the PDFs of one batch (several at once) and
+// applies its events to the catalogue in order.
+func apply(ctx context.Context, o Options, cat *catalogue.Catalogue, store *documents.Store, b ingest.Batch, counts *ingest.Counts, fl *finding.List) error {
+	results := make([]checked, len(b.Events))
+	sem := make(chan struct{}, o.Workers)
+	var wg sync.WaitGroup
+	for i, ev := range b.Events {
+		if ev.Delete {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			wg.Wait()
+			return err
+		}
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			results[i] = check(store, ev.Record, o.MaxPDFSize)
+		})
+	}
+	wg.Wait()
+	for i, ev := range b.Events {
+		if ev.Delete {
+			cat.Delete(ev.Record, fl)
+			continue
+		}
+		r := results[i]
+		var p *documents.Problem
+		switch {
+		case errors.As(r.err, &p):
+			counts.Accepted--
+			counts.Rejected++
+			fl.Add(finding.Finding{File: ev.Record.File, Line: ev.Record.Line, Record: ev.Record.ID, Field: pdfField(ev.Record), Message: p.Msg})
+			continue
+		case r.err != nil:
+			return fmt.Errorf("%s: record %s: %w", ev.Record.File, ev.Record.ID, r.err)
+		}
+		if r.info.Encrypted {
+			fl.Add(finding.Finding{File: ev.Record.File, Line: ev.Record.Line, Record: ev.Record.ID, Field: pdfField(ev.Record),
+				Message: "the PDF is encrypted (it opens without a password, but copying or printing may be restricted)", Kept: true})
+		}
+		cat.Create(ev.Record, r.info, fl)
+	}
+	return nil
+}
+
+func pdfField(r ingest.Record) string {
+	switch r.Source {
+	case ingest.Legacy:
+		return "dDocName"
+	case ingest.PARSheet:
+		return "file"
+	}
+	return "file_path"
+}
+
+func check(store *documents.Store, rec ingest.Record, maxSize int64) checked {
+	data, err := documents.Load(rec.Dir, rec.Path, maxSize)
+	if err != nil {
+		return checked{err: err}
+	}
+	info, err := documents.Inspect(data)
+	if err != nil {
+		return checked{err: err}
+	}
+	if _, err := store.Put(data); err != nil {
+		return checked{err: err}
+	}
+	return checked{info: info}
+}

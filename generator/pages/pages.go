@@ -1,0 +1,228 @@
+// Package pages renders the catalogue into the published site: the open JSON
+// under /api/v1/ and the HTML pages.
+package pages
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"os"
+	"path"
+	"time"
+
+	"mip/generator/catalogue"
+	"mip/templates"
+)
+
+// Writer puts files in the output directory. Names are slash-separated and
+// relative to it; a name cannot leave it.
+type Writer interface {
+	WriteFile(name string, data []byte) error
+}
+
+// Ref names another entity.
+type Ref struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// DocumentJSON is /api/v1/documents/<sha256>.json.
+type DocumentJSON struct {
+	SHA256       string              `json:"sha256"`
+	URL          string              `json:"url"`
+	Type         string              `json:"type"`
+	Title        string              `json:"title"`
+	Status       string              `json:"status"`
+	Products     []Ref               `json:"products"`
+	Substances   []Ref               `json:"substances"`
+	Licences     []catalogue.Licence `json:"licences"`
+	Territory    string              `json:"territory,omitempty"`
+	Keywords     []string            `json:"keywords,omitempty"`
+	Holder       string              `json:"holder,omitempty"`
+	Created      time.Time           `json:"created"`
+	FirstSeen    time.Time           `json:"first_published"`
+	Withdrawn    *time.Time          `json:"withdrawn,omitempty"`
+	Size         int64               `json:"size"`
+	Pages        int                 `json:"pages"`
+	PDFTitle     string              `json:"pdf_title,omitempty"`
+	SourceIDs    []string            `json:"source_ids"`
+	Supersedes   []string            `json:"supersedes,omitempty"`
+	SupersededBy string              `json:"superseded_by,omitempty"`
+}
+
+// DocSummary is a document as a product lists it.
+type DocSummary struct {
+	SHA256  string    `json:"sha256"`
+	URL     string    `json:"url"`
+	Type    string    `json:"type"`
+	Title   string    `json:"title"`
+	Status  string    `json:"status"`
+	Created time.Time `json:"created"`
+	Size    int64     `json:"size"`
+	Pages   int       `json:"pages"`
+}
+
+// ProductJSON is /api/v1/products/<id>.json and one line of products.ndjson.
+type ProductJSON struct {
+	ID               string              `json:"id"`
+	Name             string              `json:"name"`
+	Status           string              `json:"status"`
+	Licences         []catalogue.Licence `json:"licences"`
+	Holder           string              `json:"holder,omitempty"`
+	Substances       []Ref               `json:"substances"`
+	Documents        []DocSummary        `json:"documents"`
+	PreviousVersions []DocSummary        `json:"previous_versions"`
+}
+
+// SubstanceJSON is /api/v1/substances/<id>.json.
+type SubstanceJSON struct {
+	ID        string             `json:"id"`
+	Name      string             `json:"name"`
+	Letter    string             `json:"letter"`
+	Documents int                `json:"documents"`
+	Products  []SubstanceProduct `json:"products"`
+}
+
+// SubstanceProduct is a product as a substance lists it.
+type SubstanceProduct struct {
+	ID        string   `json:"id"`
+	Name      string   `json:"name"`
+	Licences  []string `json:"licences"`
+	Documents int      `json:"documents"`
+}
+
+// DocURL is where a document's PDF is published.
+func DocURL(sha string) string { return "/docs/" + sha + ".pdf" }
+
+// Write renders the whole site for v.
+func Write(w Writer, c *catalogue.Catalogue, v *catalogue.View) error {
+	for _, d := range v.Documents {
+		if err := writeJSON(w, path.Join("api/v1/documents", d.SHA256+".json"), documentJSON(c, d)); err != nil {
+			return err
+		}
+	}
+	var ndjson bytes.Buffer
+	for _, p := range v.Products {
+		pj := productJSON(p)
+		if err := writeJSON(w, path.Join("api/v1/products", p.ID+".json"), pj); err != nil {
+			return err
+		}
+		line, err := json.Marshal(pj)
+		if err != nil {
+			return err
+		}
+		ndjson.Write(line)
+		ndjson.WriteByte('\n')
+	}
+	if err := w.WriteFile("api/v1/products.ndjson", ndjson.Bytes()); err != nil {
+		return err
+	}
+	for _, s := range v.Substances {
+		sj := SubstanceJSON{ID: s.ID, Name: s.Name, Letter: s.Letter, Documents: s.Documents, Products: []SubstanceProduct{}}
+		for _, p := range s.Products {
+			sp := SubstanceProduct{ID: p.ID, Name: p.Name, Documents: len(p.Current), Licences: []string{}}
+			for _, l := range p.Licences {
+				sp.Licences = append(sp.Licences, l.Display)
+			}
+			sj.Products = append(sj.Products, sp)
+		}
+		if err := writeJSON(w, path.Join("api/v1/substances", s.ID+".json"), sj); err != nil {
+			return err
+		}
+	}
+	return writeIndex(w, v)
+}
+
+func documentJSON(c *catalogue.Catalogue, d *catalogue.Document) DocumentJSON {
+	j := DocumentJSON{
+		SHA256: d.SHA256, URL: DocURL(d.SHA256), Type: d.Type, Title: d.Title, Status: d.Status,
+		Products: []Ref{}, Substances: []Ref{}, Licences: d.Licences, Territory: d.Territory,
+		Keywords: d.Keywords, Holder: d.Holder, Created: d.Created, FirstSeen: d.FirstSeen,
+		Withdrawn: d.WithdrawnOn, Size: d.Size, Pages: d.Pages, PDFTitle: d.PDFTitle,
+		SourceIDs: []string{}, Supersedes: d.Supersedes, SupersededBy: d.SupersededBy,
+	}
+	if j.Licences == nil {
+		j.Licences = []catalogue.Licence{}
+	}
+	for _, id := range d.Products {
+		if p := c.Products[id]; p != nil {
+			j.Products = append(j.Products, Ref{ID: p.ID, Name: p.Name})
+		}
+	}
+	for _, id := range d.Substances {
+		if s := c.Substances[id]; s != nil {
+			j.Substances = append(j.Substances, Ref{ID: s.ID, Name: s.Name})
+		}
+	}
+	for _, s := range d.Sources {
+		j.SourceIDs = append(j.SourceIDs, s.ID)
+	}
+	return j
+}
+
+func summary(d *catalogue.Document) DocSummary {
+	return DocSummary{SHA256: d.SHA256, URL: DocURL(d.SHA256), Type: d.Type, Title: d.Title, Status: d.Status, Created: d.Created, Size: d.Size, Pages: d.Pages}
+}
+
+func productJSON(p *catalogue.ProductView) ProductJSON {
+	j := ProductJSON{ID: p.ID, Name: p.Name, Status: p.Status, Licences: p.Licences, Holder: p.Holder,
+		Substances: []Ref{}, Documents: []DocSummary{}, PreviousVersions: []DocSummary{}}
+	if j.Licences == nil {
+		j.Licences = []catalogue.Licence{}
+	}
+	for _, s := range p.Substances {
+		j.Substances = append(j.Substances, Ref{ID: s.ID, Name: s.Name})
+	}
+	for _, d := range p.Current {
+		j.Documents = append(j.Documents, summary(d))
+	}
+	for _, d := range p.History {
+		j.PreviousVersions = append(j.PreviousVersions, summary(d))
+	}
+	return j
+}
+
+func writeJSON(w Writer, name string, v any) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("encode %s: %w", name, err)
+	}
+	return w.WriteFile(name, buf.Bytes())
+}
+
+var indexTmpl = template.Must(template.ParseFS(templates.FS, "index.html"))
+
+func writeIndex(w Writer, v *catalogue.View) error {
+	live := 0
+	for _, p := range v.Products {
+		live += len(p.Current)
+	}
+	var buf bytes.Buffer
+	if err := indexTmpl.Execute(&buf, struct {
+		Products []*catalogue.ProductView
+		Live     int
+	}{v.Products, live}); err != nil {
+		return fmt.Errorf("render index.html: %w", err)
+	}
+	return w.WriteFile("index.html", buf.Bytes())
+}
+
+// DirWriter writes under a directory through an os.Root, so that no name can
+// escape it.
+type DirWriter struct{ Root *os.Root }
+
+// WriteFile writes data to name, making its directories.
+func (d DirWriter) WriteFile(name string, data []byte) error {
+	if dir := path.Dir(name); dir != "." {
+		if err := d.Root.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+	}
+	if err := d.Root.WriteFile(name, data, 0o644); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return nil
+}
