@@ -30,7 +30,7 @@ type SubstanceView struct {
 	*Substance
 	Letter    string
 	Products  []*ProductView
-	Documents int // live documents of its products
+	Documents int // distinct live documents of its products
 }
 
 // Letters is the A–Z strip: A–Z then 0–9.
@@ -82,6 +82,7 @@ func (c *Catalogue) View() *View {
 		return v.Products[i].ID < v.Products[j].ID
 	})
 	sv := map[string]*SubstanceView{}
+	docsOf := map[string]map[string]bool{}
 	for _, p := range v.Products {
 		if p.Status != Active {
 			continue
@@ -93,7 +94,13 @@ func (c *Catalogue) View() *View {
 				sv[s.ID] = x
 			}
 			x.Products = append(x.Products, p)
-			x.Documents += len(p.Current)
+			if docsOf[s.ID] == nil {
+				docsOf[s.ID] = map[string]bool{}
+			}
+			for _, d := range p.Current {
+				docsOf[s.ID][d.SHA256] = true
+			}
+			x.Documents = len(docsOf[s.ID])
 		}
 	}
 	for _, id := range sortedKeys(sv) {
