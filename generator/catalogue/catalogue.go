@@ -190,7 +190,7 @@ func (c *Catalogue) index() {
 func (c *Catalogue) Begin(now time.Time) {
 	c.Generation++
 	c.now = now.UTC()
-	c.changes = Changes{}
+	c.changes = Changes{Added: []string{}, Revised: []string{}, Withdrawn: []string{}, Restored: []string{}}
 }
 
 // Changes returns what this build has changed so far.
