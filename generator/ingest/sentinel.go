@@ -215,8 +215,8 @@ func ParseXML(file, dir string, data []byte, fl *finding.List) ([]Event, Counts)
 		if failed == nil {
 			break
 		}
-		abs := pos + start
-		next := recordStart.FindStringIndex(string(data[abs+1:]))
+		abs := min(pos+start, len(data))
+		next := recordStart.FindStringIndex(string(data[min(abs+1, len(data)):]))
 		inRecord := recordStart.Match(data[abs:min(len(data), abs+10)])
 		if resumed && !inRecord && next == nil {
 			// The tail after a resumed record: the root's closing tag, which
