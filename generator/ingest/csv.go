@@ -40,7 +40,11 @@ func openTable(file string, data []byte, want []string, required []string, fl *f
 	}
 	col := map[string]int{}
 	for i, h := range header {
-		col[strings.TrimSpace(h)] = i
+		h = strings.TrimSpace(h)
+		if _, dup := col[h]; dup {
+			return nil, fmt.Errorf("%s: header names column %q twice", file, h)
+		}
+		col[h] = i
 	}
 	var missing []string
 	for _, c := range required {
