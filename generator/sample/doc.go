@@ -6,8 +6,7 @@
 //
 // # Layout
 //
-// Write(dir, opts) creates dir if needed and writes, overwriting files of the
-// same names:
+// Write(dir, opts) creates dir if needed (it must be empty) and writes:
 //
 //	ATTRIBUTION.txt                      Open Government Licence attribution for the dm+d names
 //	sentinel/YYYY-MM-batch-NNNN.xml      Sentinel export files, one month's records per file

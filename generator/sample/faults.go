@@ -227,6 +227,9 @@ func (fx *faultSet) write(root string, seed int64) error {
 
 func writeFaultPDF(root string, seed int64, fp faultPDF) error {
 	path := filepath.Join(root, filepath.FromSlash(fp.doc.path))
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
 	spec := docSpec(seed, fp.doc)
 	switch fp.mode {
 	case pdfNone:

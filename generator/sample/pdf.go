@@ -23,6 +23,7 @@ type pdfSpec struct {
 	created  time.Time
 	paras    []para
 	userPass string // encrypt with this user password when set
+	compress bool   // deflate the page streams
 }
 
 // docSpec builds the PDF of d. Its text depends only on the seed and the
@@ -30,8 +31,12 @@ type pdfSpec struct {
 func docSpec(seed int64, d *document) pdfSpec {
 	h := fnv.New64a()
 	io.WriteString(h, d.path)
-	r := rand.New(rand.NewPCG(uint64(seed), h.Sum64()))
-	s := pdfSpec{author: d.prod.holder, created: d.created}
+	sum := h.Sum64()
+	r := rand.New(rand.NewPCG(uint64(seed), sum))
+	// A quarter of the PDFs have deflated page streams, as most real ones do;
+	// the rest are left plain because deflate (a fresh zlib writer per page in
+	// fpdf) would more than double the time to write a sample.
+	s := pdfSpec{author: d.prod.holder, created: d.created, compress: sum%4 == 0}
 	switch d.kind {
 	case "SPC":
 		s.title = "Summary of Product Characteristics: " + d.prod.med.name
@@ -55,6 +60,7 @@ func docSpec(seed int64, d *document) pdfSpec {
 func renderPDF(w io.Writer, s pdfSpec) error {
 	f := fpdf.New("P", "mm", "A4", "")
 	f.SetCatalogSort(true)
+	f.SetCompression(s.compress)
 	f.SetCreationDate(s.created)
 	f.SetModificationDate(s.created)
 	f.SetTitle(s.title, false)
@@ -102,11 +108,8 @@ func renderPDF(w io.Writer, s pdfSpec) error {
 	return f.Output(w)
 }
 
-// writePDF renders s into the file at path.
+// writePDF renders s into the file at path, whose directory must exist.
 func writePDF(path string, s pdfSpec) error {
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
-	}
 	out, err := os.Create(path)
 	if err != nil {
 		return err
@@ -131,6 +134,17 @@ func writePDF(path string, s pdfSpec) error {
 func writePDFs(root string, seed int64, docs []*document, workers int) error {
 	if workers < 1 {
 		workers = 1
+	}
+	// Make every directory first, so that workers only create files.
+	dirs := map[string]bool{}
+	for _, d := range docs {
+		dir := filepath.Dir(filepath.Join(root, filepath.FromSlash(d.path)))
+		if !dirs[dir] {
+			dirs[dir] = true
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				return err
+			}
+		}
 	}
 	jobs := make(chan *document)
 	var (

@@ -619,3 +619,16 @@ func BenchmarkWrite2k(b *testing.B) {
 		i++
 	}
 }
+
+func TestWriteRefusesNonEmptyDir(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "x"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sample.Write(dir, sample.Options{Documents: 10}); err == nil {
+		t.Error("Write into a non-empty directory succeeded")
+	}
+	if _, err := sample.Write(t.TempDir(), sample.Options{Documents: -1}); err == nil {
+		t.Error("Write with a negative document count succeeded")
+	}
+}

@@ -32,14 +32,17 @@ const DefaultDocuments = 500
 // Attribution is the licence line every sample carries in ATTRIBUTION.txt.
 const Attribution = "Contains public sector information licensed under the Open Government Licence v3.0 (NHS Business Services Authority, dm+d)."
 
-// Write writes a sample export into dir (see the package documentation for
-// the layout) and returns its counts.
+// Write writes a sample export into dir, which must be empty or not exist
+// (see the package documentation for the layout), and returns its counts.
 func Write(dir string, opts Options) (Summary, error) {
 	if opts.Documents < 0 {
 		return Summary{}, errors.New("sample: negative document count")
 	}
 	if opts.Documents == 0 {
 		opts.Documents = DefaultDocuments
+	}
+	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
+		return Summary{}, fmt.Errorf("sample: %s is not empty", dir)
 	}
 	p, err := newPlan(opts)
 	if err != nil {
