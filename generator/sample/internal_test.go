@@ -1,0 +1,95 @@
+package sample
+
+import (
+	"math/rand/v2"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSubstances(t *testing.T) {
+	meds, err := loadMedicines()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{
+		"Cardura 1mg tablets":                       {"DOXAZOSIN"},
+		"Doxazosin 1mg tablets":                     {"DOXAZOSIN"},
+		"Komil 5mg/40mg tablets":                    {"AMILORIDE", "FUROSEMIDE"},
+		"Abacavir 600mg / Lamivudine 300mg tablets": {"ABACAVIR", "LAMIVUDINE"},
+		"Pulmicort LS 50micrograms/dose inhaler":    {"BUDESONIDE"},
+		"Symbicort 200/6 Turbohaler":                {"BUDESONIDE", "FORMOTEROL"},
+	}
+	found := map[string]bool{}
+	for _, m := range meds {
+		if subs, ok := want[m.name]; ok {
+			found[m.name] = true
+			if !slices.Equal(m.substances, subs) {
+				t.Errorf("%s: substances %q, want %q", m.name, m.substances, subs)
+			}
+		}
+		if len(m.substances) == 0 || m.supplier == "" || strings.Contains(m.supplier, "Special") || strings.HasPrefix(m.supplier, "Imported") {
+			t.Errorf("%s: substances %q, supplier %q", m.name, m.substances, m.supplier)
+		}
+	}
+	for name := range want {
+		if !found[name] {
+			t.Errorf("%s not in the embedded data", name)
+		}
+	}
+	if len(meds) < 10000 {
+		t.Errorf("%d AMPs embedded", len(meds))
+	}
+}
+
+func TestSplitName(t *testing.T) {
+	for _, c := range []struct{ name, base, strength, form string }{
+		{"Cardura 1mg tablets", "Cardura", "1mg", "tablets"},
+		{"Abacavir 600mg / Lamivudine 300mg tablets", "Abacavir and Lamivudine", "600mg/300mg", "tablets"},
+		{"Ramipril 2.5mg capsules", "Ramipril", "2.5mg", "capsules"},
+		{"Aqueous cream", "Aqueous cream", "", ""},
+	} {
+		b, s, f := splitName(c.name)
+		if b != c.base || s != c.strength || f != c.form {
+			t.Errorf("splitName(%q) = %q, %q, %q", c.name, b, s, f)
+		}
+	}
+}
+
+func TestLicenceSpelling(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	re := regexp.MustCompile(`^PLGB[ /_]?12345[ /_-]?0010(-000[1-3])?$`)
+	l := licence{prefix: "PLGB", company: 12345, product: 10}
+	seen := map[string]bool{}
+	for range 500 {
+		s := l.spell(r)
+		seen[s] = true
+		if !re.MatchString(s) {
+			t.Errorf("spelling %q", s)
+		}
+	}
+	if len(seen) < 8 {
+		t.Errorf("only %d spellings: %v", len(seen), seen)
+	}
+	if l.display() != "PLGB 12345/0010" || l.titleForm() != "PLGB 12345-0010" || l.territory() != "GB" {
+		t.Errorf("%s %s %s", l.display(), l.titleForm(), l.territory())
+	}
+}
+
+func TestLondonWall(t *testing.T) {
+	for _, c := range []struct{ utc, label string }{
+		{"2024-01-15T10:00:00Z", "2024-01-15T10:00:00+00:00"},
+		{"2024-03-31T00:59:59Z", "2024-03-31T00:59:59+00:00"},
+		{"2024-03-31T01:00:00Z", "2024-03-31T02:00:00+00:00"},
+		{"2024-07-01T09:30:00Z", "2024-07-01T10:30:00+00:00"},
+		{"2024-10-27T00:59:59Z", "2024-10-27T01:59:59+00:00"},
+		{"2024-10-27T01:00:00Z", "2024-10-27T01:00:00+00:00"},
+	} {
+		tm, _ := time.Parse(time.RFC3339, c.utc)
+		if got := createdLabel(tm); got != c.label {
+			t.Errorf("createdLabel(%s) = %s, want %s", c.utc, got, c.label)
+		}
+	}
+}
