@@ -16,6 +16,7 @@ import (
 
 	"mip/generator"
 	"mip/generator/preview"
+	"mip/generator/sample"
 )
 
 // exitCode: 1 for a failed build or bad input under --strict, 2 for misuse.
@@ -34,6 +35,7 @@ func app() *cli.Command {
 		Name:  "mip",
 		Usage: "build the Medicines Information Portal from the regulator's exports",
 		Commands: []*cli.Command{
+			sampleCommand(),
 			buildCommand(),
 			serveCommand(),
 		},
@@ -153,6 +155,30 @@ func serveCommand() *cli.Command {
 			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 				return err
 			}
+			return nil
+		},
+	}
+}
+
+func sampleCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "sample",
+		Usage: "write a realistic sample export (Sentinel, legacy CSV, PARs) from real UK medicine names",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "out", Usage: "write the export to `DIR` (must be empty or absent)", Required: true},
+			&cli.IntFlag{Name: "documents", Usage: "about `N` documents", Value: sample.DefaultDocuments},
+			&cli.Int64Flag{Name: "seed", Usage: "the same `S` gives the same bytes", Value: 1},
+			&cli.BoolFlag{Name: "faults", Usage: "add one of every kind of bad input (listed in faults.txt)"},
+		},
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			sum, err := sample.Write(cmd.String("out"), sample.Options{
+				Documents: cmd.Int("documents"), Seed: cmd.Int64("seed"), Faults: cmd.Bool("faults"),
+			})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.Root().ErrWriter, "sample: %d products, %d documents (%d revisions, %d deletions, %d PARs, %d legacy rows), %d faults in %s\n",
+				sum.Products, sum.Documents, sum.Revisions, sum.Deletions, sum.PARs, sum.LegacyRows, sum.Faults, cmd.String("out"))
 			return nil
 		},
 	}
