@@ -186,6 +186,9 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 		return rep, err
 	}
 	rep.Published = true
+	if err := store.Sync(); err != nil {
+		return rep, err
+	}
 	if err := cat.Save(o.State); err != nil {
 		return rep, err
 	}

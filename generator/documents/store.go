@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+
+	"golang.org/x/sys/unix"
 )
 
 // Store is a content-addressed file store: each PDF is kept once, as
@@ -39,7 +41,22 @@ func (s *Store) Put(data []byte) (sha string, err error) {
 	if s.Has(sha) {
 		return sha, nil
 	}
-	return sha, WriteFileAtomic(s.Path(sha), data)
+	return sha, writeFile(s.Path(sha), data, false)
+}
+
+// Sync flushes every file Put wrote to stable storage, with one syncfs(2)
+// for the whole file system rather than an fsync per file. Call it before
+// saving anything that refers to the stored files.
+func (s *Store) Sync() error {
+	f, err := os.Open(s.dir)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := unix.Syncfs(int(f.Fd())); err != nil {
+		return fmt.Errorf("sync document store: %w", err)
+	}
+	return nil
 }
 
 // Link makes the stored file sha appear at dst: a hard link where the file
@@ -64,14 +81,16 @@ func (s *Store) Link(sha, dst string) error {
 
 // WriteFileAtomic writes data to a temporary file beside name, syncs it and
 // renames it into place.
-func WriteFileAtomic(name string, data []byte) error {
+func WriteFileAtomic(name string, data []byte) error { return writeFile(name, data, true) }
+
+func writeFile(name string, data []byte, sync bool) error {
 	f, err := os.CreateTemp(filepath.Dir(name), ".tmp-"+filepath.Base(name)+"-*")
 	if err != nil {
 		return err
 	}
 	tmp := f.Name()
 	_, err = f.Write(data)
-	if err == nil {
+	if err == nil && sync {
 		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
