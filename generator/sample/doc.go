@@ -41,9 +41,10 @@
 // SPCs carry every numbered QRD section heading, PILs the six leaflet
 // headings, PARs Introduction, Quality aspects, Non-clinical aspects,
 // Clinical aspects and Conclusion; the prose is drawn from hand-made phrase
-// tables per BNF chapter or section. PDFs are written by a bounded pool of
-// workers, each PDF depending only on the seed and its document, so output
-// order never changes the bytes.
+// tables per BNF chapter or section. PDFs (fpdf, core fonts, Title metadata
+// set, page streams deflated) are written by a bounded pool of workers, each
+// PDF depending only on the seed and its document, so output order never
+// changes the bytes.
 //
 // # Counts
 //

@@ -416,6 +416,13 @@ func TestPDFsParse(t *testing.T) {
 		t.Fatalf("%d PDFs", len(files))
 	}
 	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(raw, []byte("/Filter /FlateDecode")) {
+			t.Errorf("%s: page streams not deflated", f)
+		}
 		ctx, err := api.ReadContextFile(f)
 		if err != nil {
 			t.Errorf("%s: %v", f, err)
