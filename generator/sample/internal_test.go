@@ -49,6 +49,20 @@ func TestSubstances(t *testing.T) {
 	}
 }
 
+func TestSubstancesFromName(t *testing.T) {
+	for name, want := range map[string][]string{
+		"Abacavir 600mg / Lamivudine 300mg tablets":  {"ABACAVIR", "LAMIVUDINE"},
+		"Medical oxygen cylinders 3400litres":        {"MEDICAL OXYGEN"},
+		"Adrenaline (base) 1mg/1ml solution":         {"ADRENALINE"},
+		"Erythromycin ethyl succinate 500mg tablets": {"ERYTHROMYCIN ETHYL SUCCINATE"},
+		"Aspirin dispersible 75mg tablets":           {"ASPIRIN"},
+	} {
+		if got := substancesFromName(name); !slices.Equal(got, want) {
+			t.Errorf("substancesFromName(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
+
 func TestSplitName(t *testing.T) {
 	for _, c := range []struct{ name, base, strength, form string }{
 		{"Cardura 1mg tablets", "Cardura", "1mg", "tablets"},
