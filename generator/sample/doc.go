@@ -33,7 +33,9 @@
 // times are UK wall time labelled +00:00, spread over 2021–2025 (legacy rows
 // 2015–2020).
 //
-// Every product has an SPC and most a PIL. Some documents are revised later
+// Every product has an SPC and most a PIL; sibling products of one holder and
+// substance (other strengths) sometimes share them, so a record may list
+// several products and licence numbers. Some documents are revised later
 // (a deletion of the old id, then a new id for the same product and type, in a
 // later file) and a few are withdrawn for good. PARs (about 5% of documents)
 // cover one to three products of the same substance and holder.
