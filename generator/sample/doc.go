@@ -24,16 +24,20 @@
 //
 // Products are dm+d actual medicinal products (embedded from data/, Open
 // Government Licence v3.0), their supplier the licence holder. Each product's
-// substances come from the virtual medicinal product sharing the first nine
-// characters of its BNF code, so "Cardura 1mg tablets" is DOXAZOSIN and
-// "Komil 5mg/40mg tablets" is AMILORIDE and FUROSEMIDE. Licence numbers are
+// substances come from its generic equivalent: the virtual medicinal product
+// with the same chemical substance (the first nine characters of the BNF
+// code) and strength, else the commonest one of that substance; so "Cardura
+// 1mg tablets" is DOXAZOSIN and "Komil 5mg/40mg tablets" (co-amilofruse) is
+// AMILORIDE and FUROSEMIDE. Licence numbers are
 // made up but well formed: every prefix appears (PL most), one 5-digit company
 // number per holder, written in the varied spellings of real records. Content
 // ids are "CON" plus epoch milliseconds, unique within the sample; created
 // times are UK wall time labelled +00:00, spread over 2021–2025 (legacy rows
 // 2015–2020).
 //
-// Every product has an SPC and most a PIL. Some documents are revised later
+// Every product has an SPC and most a PIL; sibling products of one holder and
+// substance (other strengths) sometimes share them, so a record may list
+// several products and licence numbers. Some documents are revised later
 // (a deletion of the old id, then a new id for the same product and type, in a
 // later file) and a few are withdrawn for good. PARs (about 5% of documents)
 // cover one to three products of the same substance and holder.
@@ -41,9 +45,10 @@
 // SPCs carry every numbered QRD section heading, PILs the six leaflet
 // headings, PARs Introduction, Quality aspects, Non-clinical aspects,
 // Clinical aspects and Conclusion; the prose is drawn from hand-made phrase
-// tables per BNF chapter or section. PDFs are written by a bounded pool of
-// workers, each PDF depending only on the seed and its document, so output
-// order never changes the bytes.
+// tables per BNF chapter or section. PDFs (fpdf, core fonts, Title metadata
+// set, page streams deflated) are written by a bounded pool of workers, each
+// PDF depending only on the seed and its document, so output order never
+// changes the bytes.
 //
 // # Counts
 //
@@ -58,8 +63,12 @@
 //
 // With Options.Faults the sample also holds one of each of 15 bad inputs, each
 // attributable to a file and record id and listed in faults.txt as
-// tab-separated kind, file (relative to dir), record id and detail. The good
-// records are untouched. Kinds: malformed-xml, missing-field, unknown-type,
+// tab-separated kind, file (relative to dir), record id and detail. The
+// faulty Sentinel records are in three files dated after every good one
+// (sentinel/2025-07-batch-000[123].xml); the malformed file also holds two
+// good records, counted in Summary.Documents. Every other file is
+// byte-identical to the same sample without faults, but for the one bad row
+// in each CSV. Kinds: malformed-xml, missing-field, unknown-type,
 // bad-licence, missing-pdf, unreadable-pdf, not-pdf, broken-pdf,
 // encrypted-pdf, path-escape, oversize-pdf, duplicate-id, non-utf8,
 // legacy-row, par-row. The oversize PDF is a sparse file of 101 MiB.

@@ -235,23 +235,24 @@ func writeFaultPDF(root string, seed int64, fp faultPDF) error {
 	case pdfNone:
 		return nil
 	case pdfValid:
-		return writePDF(path, spec)
+		return writePDF(path, spec, newDeflater())
 	case pdfDirectory:
 		return os.MkdirAll(path, 0o755)
 	case pdfHTML:
 		html := "<!DOCTYPE html>\n<html lang=\"en\"><head><title>404 Not Found</title></head>\n<body><h1>Not Found</h1><p>The requested document " + fp.doc.id + " was not found on this server.</p></body></html>\n"
 		return writeFile(path, []byte(html))
 	case pdfTruncated:
-		var b bytes.Buffer
-		if err := renderPDF(&b, spec); err != nil {
+		dz := newDeflater()
+		if err := renderPDF(&dz.raw, spec); err != nil {
 			return err
 		}
-		return writeFile(path, b.Bytes()[:b.Len()/2])
+		data := dz.deflate()
+		return writeFile(path, data[:len(data)/2])
 	case pdfEncrypted:
 		spec.userPass = "sample-user"
-		return writePDF(path, spec)
+		return writePDF(path, spec, newDeflater())
 	case pdfOversize:
-		if err := writePDF(path, spec); err != nil {
+		if err := writePDF(path, spec, newDeflater()); err != nil {
 			return err
 		}
 		return os.Truncate(path, oversize)

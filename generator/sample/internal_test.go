@@ -1,9 +1,14 @@
 package sample
 
 import (
+	"bytes"
+	"compress/zlib"
+	"errors"
+	"io"
 	"math/rand/v2"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -41,6 +46,20 @@ func TestSubstances(t *testing.T) {
 	}
 	if len(meds) < 10000 {
 		t.Errorf("%d AMPs embedded", len(meds))
+	}
+}
+
+func TestSubstancesFromName(t *testing.T) {
+	for name, want := range map[string][]string{
+		"Abacavir 600mg / Lamivudine 300mg tablets":  {"ABACAVIR", "LAMIVUDINE"},
+		"Medical oxygen cylinders 3400litres":        {"MEDICAL OXYGEN"},
+		"Adrenaline (base) 1mg/1ml solution":         {"ADRENALINE"},
+		"Erythromycin ethyl succinate 500mg tablets": {"ERYTHROMYCIN ETHYL SUCCINATE"},
+		"Aspirin dispersible 75mg tablets":           {"ASPIRIN"},
+	} {
+		if got := substancesFromName(name); !slices.Equal(got, want) {
+			t.Errorf("substancesFromName(%q) = %q, want %q", name, got, want)
+		}
 	}
 }
 
@@ -91,5 +110,68 @@ func TestLondonWall(t *testing.T) {
 		if got := createdLabel(tm); got != c.label {
 			t.Errorf("createdLabel(%s) = %s, want %s", c.utc, got, c.label)
 		}
+	}
+}
+
+func TestDeflateFallsBack(t *testing.T) {
+	dz := newDeflater()
+	for _, in := range []string{"", "%PDF-1.3\n", "%PDF-1.3\n1 0 obj\n<</Length 3>>\nstream\nabc\nxref\n0 2\ntrailer\n<<>>\nstartxref\n9\n%%EOF\n", "not a pdf"} {
+		dz.raw.Reset()
+		dz.raw.WriteString(in)
+		if got := string(dz.deflate()); got != in {
+			t.Errorf("deflate(%q) = %q, want the input back", in, got)
+		}
+	}
+}
+
+func TestDeflateRoundTrip(t *testing.T) {
+	spec := pdfSpec{title: "T", created: time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC),
+		paras: []para{{styleTitle, "Title"}, {styleText, strings.Repeat("Paracetamol 500mg tablets. ", 400)}}}
+	dz := newDeflater()
+	if err := renderPDF(&dz.raw, spec); err != nil {
+		t.Fatal(err)
+	}
+	raw := append([]byte(nil), dz.raw.Bytes()...)
+	out := dz.deflate()
+	if bytes.Equal(out, raw) {
+		t.Fatal("deflate left the PDF as it was")
+	}
+	// The first page stream decompresses to the plain one.
+	_, at, ok := plainStream(raw[bytes.Index(raw, []byte("<</Length ")):])
+	if !ok {
+		t.Fatal("no plain stream in fpdf's output")
+	}
+	start := bytes.Index(raw, []byte("<</Length ")) + at
+	plain := raw[start : start+bytes.Index(raw[start:], []byte("\nendstream"))]
+	i := bytes.Index(out, []byte("<</Filter /FlateDecode /Length "))
+	if i < 0 {
+		t.Fatal("no deflated stream")
+	}
+	j := i + bytes.Index(out[i:], []byte("stream\n")) + len("stream\n")
+	zr, err := zlib.NewReader(bytes.NewReader(out[j:]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := io.ReadAll(io.LimitReader(zr, int64(len(plain)+1)))
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, plain) {
+		t.Errorf("inflated stream differs: %d bytes, want %d", len(got), len(plain))
+	}
+	// Every xref entry points at its object.
+	xref := bytes.LastIndex(out, []byte("\nxref\n")) + 1
+	lines := strings.Split(string(out[xref:]), "\n")
+	for n, line := range lines[3:] {
+		if !strings.HasSuffix(line, " n ") {
+			break
+		}
+		off, _ := strconv.Atoi(line[:10])
+		if want := strconv.Itoa(n+1) + " 0 obj\n"; !bytes.HasPrefix(out[off:], []byte(want)) {
+			t.Errorf("xref entry %d points at %q", n+1, out[off:off+10])
+		}
+	}
+	if !bytes.HasSuffix(out, []byte("startxref\n"+strconv.Itoa(xref)+"\n%%EOF\n")) {
+		t.Errorf("startxref does not point at the xref")
 	}
 }

@@ -96,7 +96,8 @@ func parseMedicines(gz []byte) ([]*medicine, error) {
 		code := rec[3]
 		switch rec[0] {
 		case "v":
-			if len(code) < 9 {
+			// "Generic Anusol HC ointment" names a product, not its substances.
+			if len(code) < 9 || strings.HasPrefix(rec[1], "Generic ") {
 				continue
 			}
 			subs := substancesFromName(rec[1])
@@ -113,6 +114,9 @@ func parseMedicines(gz []byte) ([]*medicine, error) {
 			}
 			m[strings.Join(subs, "\x00")]++
 		case "a":
+			if isDevice(rec[1]) {
+				continue
+			}
 			m := &medicine{name: rec[1], supplier: rec[2]}
 			if len(code) >= 9 {
 				m.bnf9 = code[:9]
@@ -190,21 +194,30 @@ func mostFrequent(m map[string]int, multi bool) []string {
 	return strings.Split(best, "\x00")
 }
 
-// substancesFromName reads the substances a dm+d name shows: the words before
-// the first strength of each " / "-separated part, in upper case.
-// "Abacavir 600mg / Lamivudine 300mg tablets" gives ABACAVIR, LAMIVUDINE.
+// substancesFromName reads the substances a dm+d name shows: the words of
+// each " / "-separated part before its strength, in upper case, without
+// parenthesised notes or dose-form words. "Abacavir 600mg / Lamivudine
+// 300mg tablets" gives ABACAVIR, LAMIVUDINE; "Medical oxygen cylinders"
+// gives MEDICAL OXYGEN.
 func substancesFromName(name string) []string {
 	var out []string
 	for _, part := range strings.Split(name, " / ") {
 		var words []string
+		paren := 0
 		for _, w := range strings.Fields(part) {
-			if startsWithDigit(w) {
+			if startsWithDigit(w) || formWords[strings.ToLower(w)] {
 				break
 			}
-			words = append(words, w)
-		}
-		if len(words) == 0 {
-			continue
+			switch {
+			case strings.HasPrefix(w, "("):
+				paren++
+			}
+			if paren == 0 {
+				words = append(words, w)
+			}
+			if strings.HasSuffix(w, ")") && paren > 0 {
+				paren--
+			}
 		}
 		s := strings.ToUpper(strings.Join(words, " "))
 		if s != "" && !slices.Contains(out, s) {
@@ -212,6 +225,25 @@ func substancesFromName(name string) []string {
 		}
 	}
 	return out
+}
+
+// formWords end the substance part of a name without a strength.
+var formWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`tablets tablet capsules capsule cream ointment gel suppositories
+		pessaries drops spray powder granules cylinders cylinder strips pack solution suspension injection
+		infusion vials ampoules inhaler lotion liquid syrup patches sachets lozenges pastilles foam shampoo
+		enema paste emulsion elixir mixture pre-filled rectal eye ear nasal oral gastro-resistant
+		modified-release dispersible chewable effervescent orodispersible cutaneous topical`) {
+		formWords[w] = true
+	}
+}
+
+// isDevice reports whether a dm+d name is a device rather than a medicine.
+func isDevice(name string) bool {
+	n := strings.ToLower(name)
+	return strings.Contains(n, "testing strips") || strings.Contains(n, "lancet")
 }
 
 // splitName splits a dm+d name into name, strength and dose form.

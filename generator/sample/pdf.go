@@ -1,7 +1,6 @@
 package sample
 
 import (
-	"bufio"
 	"fmt"
 	"hash/fnv"
 	"io"
@@ -23,7 +22,6 @@ type pdfSpec struct {
 	created  time.Time
 	paras    []para
 	userPass string // encrypt with this user password when set
-	compress bool   // deflate the page streams
 }
 
 // docSpec builds the PDF of d. Its text depends only on the seed and the
@@ -31,12 +29,8 @@ type pdfSpec struct {
 func docSpec(seed int64, d *document) pdfSpec {
 	h := fnv.New64a()
 	io.WriteString(h, d.path)
-	sum := h.Sum64()
-	r := rand.New(rand.NewPCG(uint64(seed), sum))
-	// A quarter of the PDFs have deflated page streams, as most real ones do;
-	// the rest are left plain because deflate (a fresh zlib writer per page in
-	// fpdf) would more than double the time to write a sample.
-	s := pdfSpec{author: d.prod.holder, created: d.created, compress: sum%4 == 0}
+	r := rand.New(rand.NewPCG(uint64(seed), h.Sum64()))
+	s := pdfSpec{author: d.prod.holder, created: d.created}
 	switch d.kind {
 	case "SPC":
 		s.title = "Summary of Product Characteristics: " + d.prod.med.name
@@ -56,11 +50,12 @@ func docSpec(seed int64, d *document) pdfSpec {
 	return s
 }
 
-// renderPDF writes the PDF of s to w.
+// renderPDF writes the PDF of s to w. Its streams are plain (see deflater)
+// unless it is encrypted: then fpdf deflates them before encrypting.
 func renderPDF(w io.Writer, s pdfSpec) error {
 	f := fpdf.New("P", "mm", "A4", "")
 	f.SetCatalogSort(true)
-	f.SetCompression(s.compress)
+	f.SetCompression(s.userPass != "")
 	f.SetCreationDate(s.created)
 	f.SetModificationDate(s.created)
 	f.SetTitle(s.title, false)
@@ -108,21 +103,18 @@ func renderPDF(w io.Writer, s pdfSpec) error {
 	return f.Output(w)
 }
 
-// writePDF renders s into the file at path, whose directory must exist.
-func writePDF(path string, s pdfSpec) error {
-	out, err := os.Create(path)
-	if err != nil {
-		return err
+// writePDF renders s into the file at path, whose directory must exist,
+// with its streams deflated by dz.
+func writePDF(path string, s pdfSpec, dz *deflater) error {
+	dz.raw.Reset()
+	if err := renderPDF(&dz.raw, s); err != nil {
+		return fmt.Errorf("render %s: %w", path, err)
 	}
-	bw := bufio.NewWriterSize(out, 64<<10)
-	err = renderPDF(bw, s)
-	if err == nil {
-		err = bw.Flush()
+	data := dz.raw.Bytes()
+	if s.userPass == "" {
+		data = dz.deflate()
 	}
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
+	if err := os.WriteFile(path, data, 0o644); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
@@ -154,8 +146,9 @@ func writePDFs(root string, seed int64, docs []*document, workers int) error {
 	)
 	for range workers {
 		wg.Go(func() {
+			dz := newDeflater()
 			for d := range jobs {
-				err := writePDF(filepath.Join(root, filepath.FromSlash(d.path)), docSpec(seed, d))
+				err := writePDF(filepath.Join(root, filepath.FromSlash(d.path)), docSpec(seed, d), dz)
 				if err != nil {
 					mu.Lock()
 					if firstErr == nil {

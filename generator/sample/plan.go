@@ -34,6 +34,7 @@ type document struct {
 	id        string // "CON" + epoch ms ("con" in the legacy export)
 	kind      string // SPC, PIL or PAR
 	prod      *product
+	also      []*product // further products a shared SPC or PIL covers
 	par       *par
 	created   time.Time // the instant (UTC)
 	rev       int
@@ -46,6 +47,11 @@ type document struct {
 	filePath  string // Sentinel file_path
 	deleted   bool
 	release   string // legacy dReleaseState
+}
+
+// products lists every product d covers, its own first.
+func (d *document) products() []*product {
+	return append([]*product{d.prod}, d.also...)
 }
 
 // A par is one public assessment report covering 1–3 products.
@@ -147,81 +153,83 @@ func (p *plan) makeProducts(meds []*medicine) {
 		family[k] = append(family[k], i)
 	}
 	// A licence application often covers several strengths: a product's
-	// siblings (same holder and substance) follow it with the next numbers.
-	type pending struct {
-		med            int
-		holder, prefix string
-		legacy         bool
-	}
-	var queue []pending
+	// siblings (same holder and substance) may follow it with the next
+	// numbers.
 	used := make([]bool, len(meds))
 	target, _ := p.targets()
 	count, legacyCount, legacyCombos, next, fresh := 0, 0, 0, 0, 0
 	for count < target {
-		var job pending
-		if len(queue) > 0 {
-			job, queue = queue[0], queue[1:]
-		} else {
-			if next > 0 && next%len(meds) == 0 {
-				clear(used)
-			}
-			idx := order[next%len(meds)]
-			pass := next / len(meds)
-			next++
-			if used[idx] {
-				continue
-			}
-			m := meds[idx]
-			job = pending{med: idx, holder: m.supplier}
-			n := fresh
-			fresh++
-			switch {
-			case n < len(prefixes):
-				job.prefix = prefixes[n]
-			case pass > 0 && m.brand:
-				// A later pass over the names: brands come back as parallel imports.
-				job.prefix = "PLPI"
-			default:
-				job.prefix = randomPrefix(r)
-			}
-			if pass > 0 {
-				job.holder = suppliers[r.IntN(len(suppliers))]
-			}
-			if n >= len(prefixes) && (job.prefix == "PL" || job.prefix == "PLPI") {
-				job.legacy = r.IntN(100) < 3 || legacyCount < 3 || m.combination() && legacyCombos < 2
-			}
-			if r.IntN(100) < 35 {
-				for _, s := range family[m.supplier+"\x00"+m.bnf9] {
-					if len(queue) == 2 {
-						break
-					}
-					if s != idx && !used[s] && m.bnf9 != "" {
-						used[s] = true
-						queue = append(queue, pending{s, job.holder, job.prefix, job.legacy})
-					}
+		if next > 0 && next%len(meds) == 0 {
+			clear(used)
+		}
+		idx := order[next%len(meds)]
+		pass := next / len(meds)
+		next++
+		if used[idx] {
+			continue
+		}
+		m := meds[idx]
+		holder, prefix, legacy := m.supplier, "", false
+		n := fresh
+		fresh++
+		switch {
+		case n < len(prefixes):
+			prefix = prefixes[n]
+		case pass > 0 && m.brand:
+			// A later pass over the names: brands come back as parallel imports.
+			prefix = "PLPI"
+		default:
+			prefix = randomPrefix(r)
+		}
+		if pass > 0 {
+			holder = suppliers[r.IntN(len(suppliers))]
+		}
+		if n >= len(prefixes) && (prefix == "PL" || prefix == "PLPI") {
+			legacy = r.IntN(100) < 3 || legacyCount < 3 || m.combination() && legacyCombos < 2
+		}
+		members := []int{idx}
+		if r.IntN(100) < 35 && m.bnf9 != "" {
+			for _, s := range family[m.supplier+"\x00"+m.bnf9] {
+				if len(members) < 3 && s != idx && !used[s] {
+					members = append(members, s)
 				}
 			}
 		}
-		used[job.med] = true
-		m := meds[job.med]
-		prod := &product{med: m, holder: job.holder, lic: cos.licence(job.holder, job.prefix), name: strings.ToUpper(m.name), legacy: job.legacy}
-		p.products = append(p.products, prod)
-		if job.legacy {
-			legacyCount++
-			if m.combination() {
-				legacyCombos++
+		// Siblings share their SPC and PIL half of the time.
+		shared := len(members) > 1 && !legacy && r.IntN(2) == 0
+		var prods []*product
+		for _, mi := range members {
+			if count >= target {
+				break
 			}
-			count += p.legacyDocs(prod, legacyCount)
-			continue
+			used[mi] = true
+			mm := meds[mi]
+			prod := &product{med: mm, holder: holder, lic: cos.licence(holder, prefix), name: strings.ToUpper(mm.name), legacy: legacy}
+			p.products = append(p.products, prod)
+			switch {
+			case legacy:
+				legacyCount++
+				if mm.combination() {
+					legacyCombos++
+				}
+				count += p.legacyDocs(prod, legacyCount)
+			case shared:
+				prods = append(prods, prod)
+			default:
+				count += p.sentinelDocs([]*product{prod}, target-count)
+			}
 		}
-		count += p.sentinelDocs(prod, target-count)
+		if len(prods) > 0 {
+			count += p.sentinelDocs(prods, target-count)
+		}
 	}
 	p.sum.Products = len(p.products)
 }
 
 // sentinelDocs plans the SPC (always), PIL (mostly) and their revisions for
-// prod, at most room documents, and returns how many it planned.
-func (p *plan) sentinelDocs(prod *product, room int) int {
+// prods (one product, or sibling products sharing their documents), at most
+// room documents, and returns how many it planned.
+func (p *plan) sentinelDocs(prods []*product, room int) int {
 	r := p.r
 	n := 0
 	kinds := []string{"SPC"}
@@ -233,7 +241,7 @@ func (p *plan) sentinelDocs(prod *product, room int) int {
 			break
 		}
 		created := randomTime(r, sentinelStart, sentinelEnd)
-		d := p.newSentinelDoc(prod, kind, created, 1)
+		d := p.newSentinelDoc(prods, kind, created, 1)
 		n++
 		// Revisions: delete the old id, create a new one in a later month.
 		for n < room && r.IntN(100) < 9 {
@@ -244,7 +252,7 @@ func (p *plan) sentinelDocs(prod *product, room int) int {
 			created = randomTime(r, next, sentinelEnd)
 			p.events = append(p.events, event{at: created, seq: 0, del: d.id})
 			d.deleted = true
-			d = p.newSentinelDoc(prod, kind, created, d.rev+1)
+			d = p.newSentinelDoc(prods, kind, created, d.rev+1)
 			p.sum.Revisions++
 			n++
 		}
@@ -259,6 +267,15 @@ func (p *plan) sentinelDocs(prod *product, room int) int {
 		}
 	}
 	return n
+}
+
+// spellAll writes the licence numbers of prods as one pl_number field.
+func spellAll(r *rand.Rand, prods []*product) string {
+	parts := make([]string, len(prods))
+	for i, q := range prods {
+		parts[i] = q.lic.spell(r)
+	}
+	return strings.Join(parts, []string{", ", "; ", " and "}[r.IntN(3)])
 }
 
 func firstOfNextMonth(t time.Time) time.Time {
@@ -279,18 +296,20 @@ func docTitle(prod *product, kind string, lic string) string {
 	}
 }
 
-func (p *plan) newSentinelDoc(prod *product, kind string, created time.Time, rev int) *document {
+func (p *plan) newSentinelDoc(prods []*product, kind string, created time.Time, rev int) *document {
 	r := p.r
+	prod := prods[0]
 	id := p.newID("CON", created)
 	dir := strings.ToLower(kind)
 	d := &document{
 		id:       id,
 		kind:     kind,
 		prod:     prod,
+		also:     prods[1:],
 		created:  created,
 		rev:      rev,
 		title:    docTitle(prod, kind, prod.lic.titleForm()),
-		plNumber: prod.lic.spell(r),
+		plNumber: spellAll(r, prods),
 		author:   authors[r.IntN(len(authors))],
 		filePath: "/docs/" + dir + "/" + strings.ToLower(id) + ".pdf",
 	}

@@ -230,6 +230,8 @@ func readSentinel(t *testing.T, dir string) (creates []xmlRecord, deletes []stri
 	return creates, deletes, files
 }
 
+var licenceSepRE = regexp.MustCompile(`, |; | and `)
+
 var licenceRE = regexp.MustCompile(`^(PLGB|PLNI|PLPI|PL|THRGB|THRNI|THR|NRGB|NRNI|NR)[ /_]?(\d{5})[ /_-]?(\d{4})(-\d{4})?$`)
 
 func TestSentinelRecords(t *testing.T) {
@@ -244,7 +246,7 @@ func TestSentinelRecords(t *testing.T) {
 	}
 	ids := map[string]bool{}
 	prefixes := map[string]int{}
-	territories := 0
+	territories, multi := 0, 0
 	created := regexp.MustCompile(`^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$`)
 	for _, r := range creates {
 		if !regexp.MustCompile(`^CON\d{13}$`).MatchString(r.ID) {
@@ -263,12 +265,21 @@ func TestSentinelRecords(t *testing.T) {
 		if len(r.ActiveSubstances) == 0 || r.Holder == "" {
 			t.Errorf("%s: substances %q holder %q", r.ID, r.ActiveSubstances, r.Holder)
 		}
-		m := licenceRE.FindStringSubmatch(r.PLNumber)
-		if m == nil {
-			t.Errorf("%s: licence number %q", r.ID, r.PLNumber)
-		} else {
+		numbers := licenceSepRE.Split(r.PLNumber, -1)
+		if len(numbers) != len(r.Products) {
+			t.Errorf("%s: %d licence numbers for %d products", r.ID, len(numbers), len(r.Products))
+		}
+		if len(numbers) > 1 {
+			multi++
+		}
+		for i, n := range numbers {
+			m := licenceRE.FindStringSubmatch(n)
+			if m == nil {
+				t.Errorf("%s: licence number %q", r.ID, r.PLNumber)
+				continue
+			}
 			prefixes[m[1]]++
-			if !strings.Contains(r.Name, m[1]+" "+m[2]+"-"+m[3]) {
+			if i == 0 && !strings.Contains(r.Name, m[1]+" "+m[2]+"-"+m[3]) {
 				t.Errorf("%s: title %q does not carry licence %q", r.ID, r.Name, r.PLNumber)
 			}
 		}
@@ -290,6 +301,9 @@ func TestSentinelRecords(t *testing.T) {
 		if prefixes[p] == 0 {
 			t.Errorf("no licence with prefix %s", p)
 		}
+	}
+	if multi == 0 {
+		t.Error("no record covers several products")
 	}
 	if prefixes["PL"] < len(creates)/3 {
 		t.Errorf("PL is not the commonest prefix: %v", prefixes)
@@ -416,6 +430,13 @@ func TestPDFsParse(t *testing.T) {
 		t.Fatalf("%d PDFs", len(files))
 	}
 	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(raw, []byte("/Filter /FlateDecode")) {
+			t.Errorf("%s: page streams not deflated", f)
+		}
 		ctx, err := api.ReadContextFile(f)
 		if err != nil {
 			t.Errorf("%s: %v", f, err)

@@ -40,12 +40,16 @@ type deletion struct {
 
 // recordOf is the Sentinel record of d.
 func recordOf(d *document) record {
+	var names []string
+	for _, q := range d.products() {
+		names = append(names, q.name)
+	}
 	return record{
 		ID:               d.id,
 		Name:             d.title,
 		Type:             d.kind,
 		Author:           d.author,
-		Products:         []string{d.prod.name},
+		Products:         names,
 		PLNumber:         d.plNumber,
 		Territory:        d.territory,
 		Keywords:         d.keywords,

@@ -168,9 +168,15 @@ func spcText(r *rand.Rand, d *document) []para {
 	}
 	b.title("SUMMARY OF PRODUCT CHARACTERISTICS")
 	b.h1("1 NAME OF THE MEDICINAL PRODUCT")
-	b.text(m.name)
+	for _, q := range d.products() {
+		b.text(q.med.name)
+	}
 	b.h1("2 QUALITATIVE AND QUANTITATIVE COMPOSITION")
-	if strings.Contains(m.strength, "/") {
+	if len(d.also) > 0 {
+		for _, q := range d.products() {
+			b.textf("%s: each %s contains %s of %s.", q.med.name, factsOf(q.med.form).unit, q.med.strength, subs)
+		}
+	} else if strings.Contains(m.strength, "/") {
 		b.textf("The product contains %s of %s.", m.strength, subs)
 	} else if m.strength != "" {
 		b.textf("Each %s contains %s of %s.", ff.unit, m.strength, subs)
@@ -274,7 +280,9 @@ func spcText(r *rand.Rand, d *document) []para {
 	b.text(d.prod.holder)
 	b.text(address(r))
 	b.h1("8 MARKETING AUTHORISATION NUMBER(S)")
-	b.text(d.prod.lic.display())
+	for _, q := range d.products() {
+		b.text(q.lic.display())
+	}
 	b.h1("9 DATE OF FIRST AUTHORISATION/RENEWAL OF THE AUTHORISATION")
 	first := d.created.AddDate(-1-r.IntN(15), -r.IntN(12), 0)
 	b.textf("Date of first authorisation: %s", prettyDate(first))
@@ -298,7 +306,9 @@ func pilText(r *rand.Rand, d *document) []para {
 	ff := factsOf(m.form)
 	x := m.base
 	b.title("Package leaflet: Information for the patient")
-	b.text(m.name)
+	for _, q := range d.products() {
+		b.text(q.med.name)
+	}
 	b.textf("Read all of this leaflet carefully before you start to %s this medicine because it contains important information for you. Keep this leaflet. You may need to read it again. If you have any further questions, ask your doctor or pharmacist. This medicine has been prescribed for you only. Do not pass it on to others. It may harm them, even if their signs of illness are the same as yours. If you get any side effects, talk to your doctor or pharmacist. This includes any possible side effects not listed in this leaflet. See section 4.", ff.verb)
 	b.h1(fmt.Sprintf("1. What %s is and what it is used for", x))
 	b.textf("%s contains the active substance %s. It belongs to a group of medicines for the %s. It is used to treat:", x, substanceText(m), a.name)
