@@ -1,0 +1,88 @@
+package extract
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Normalize cleans the raw text of one page as PDFium returns it:
+//
+//   - NFKC, so ligatures (ﬁ), full-width forms and compatibility characters
+//     become the letters a reader would type;
+//   - PDFium's U+0002 (and a soft hyphen U+00AD) at the end of a line marks a
+//     word hyphenated across lines: it becomes "-", as printed; elsewhere
+//     both are dropped;
+//   - U+FFFD (a glyph PDFium could not map to a character), NULs and other
+//     control characters are dropped; tabs become spaces;
+//   - line ends become "\n", trailing spaces are trimmed, runs of blank lines
+//     collapse to one and the page has no leading or trailing blank lines.
+func Normalize(raw string) string {
+	raw = norm.NFKC.String(raw)
+	var b strings.Builder
+	b.Grow(len(raw))
+	lines := strings.FieldsFunc(strings.ReplaceAll(raw, "\r\n", "\n"), func(r rune) bool { return r == '\n' || r == '\r' || r == '\f' || r == '\v' || r == '\u2028' || r == '\u2029' })
+	// FieldsFunc drops empty lines; blank lines between paragraphs carry no
+	// meaning for extraction (PDFium does not produce them reliably).
+	for _, line := range lines {
+		line = cleanLine(line)
+		if line == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+// cleanLine applies the character rules of Normalize to one line.
+func cleanLine(line string) string {
+	var b strings.Builder
+	b.Grow(len(line))
+	rs := []rune(line)
+	// The last rune that is not a space, to spot a line-end hyphen mark.
+	last := len(rs) - 1
+	for last >= 0 && (rs[last] == ' ' || rs[last] == '\t') {
+		last--
+	}
+	for i, r := range rs {
+		switch {
+		case r == '\u0002' || r == '\u00ad':
+			if i == last {
+				b.WriteByte('-')
+			}
+		case r == '\t':
+			b.WriteByte(' ')
+		case r == '\ufffd', r == '\ufeff', r == '\u200b':
+		case unicode.IsControl(r):
+		case unicode.IsSpace(r):
+			b.WriteByte(' ')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+// hasText reports whether the pages carry a text layer: at least a few words'
+// worth of letters. A scan without OCR yields nothing, or at most a stray
+// page number.
+func hasText(pages []string) bool {
+	letters := 0
+	for _, p := range pages {
+		for _, r := range p {
+			if unicode.IsLetter(r) {
+				letters++
+				if letters >= minLetters {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+const minLetters = 20
