@@ -22,7 +22,9 @@ func Normalize(raw string) string {
 	raw = norm.NFKC.String(raw)
 	var b strings.Builder
 	b.Grow(len(raw))
-	lines := strings.FieldsFunc(strings.ReplaceAll(raw, "\r\n", "\n"), func(r rune) bool { return r == '\n' || r == '\r' || r == '\f' || r == '\v' || r == '\u2028' || r == '\u2029' })
+	lines := strings.FieldsFunc(strings.ReplaceAll(raw, "\r\n", "\n"), func(r rune) bool {
+		return r == '\n' || r == '\r' || r == '\f' || r == '\v' || r == '\u2028' || r == '\u2029'
+	})
 	// FieldsFunc drops empty lines; blank lines between paragraphs carry no
 	// meaning for extraction (PDFium does not produce them reliably).
 	for _, line := range lines {
