@@ -11,9 +11,11 @@ import (
 //
 //   - NFKC, so ligatures (ﬁ), full-width forms and compatibility characters
 //     become the letters a reader would type;
-//   - PDFium's U+0002 (and a soft hyphen U+00AD) at the end of a line marks a
-//     word hyphenated across lines: it becomes "-", as printed; elsewhere
-//     both are dropped;
+//   - PDFium marks a hyphen that breaks a word at a line end with U+0002 or
+//     U+FFFE (and a soft hyphen U+00AD does the same); PDFium usually joins
+//     the two lines itself, so a mark inside a line is dropped, joining the
+//     word ("maxi\ufffemum" → "maximum"); a mark still at the end of a line
+//     becomes "-", as printed;
 //   - U+FFFD (a glyph PDFium could not map to a character), NULs and other
 //     control characters are dropped; tabs become spaces;
 //   - line ends become "\n", trailing spaces are trimmed, runs of blank lines
@@ -52,7 +54,7 @@ func cleanLine(line string) string {
 	}
 	for i, r := range rs {
 		switch {
-		case r == '\u0002' || r == '\u00ad':
+		case r == '\u0002' || r == '\ufffe' || r == '\u00ad':
 			if i == last {
 				b.WriteByte('-')
 			}

@@ -52,6 +52,9 @@ func findDate(text string) string {
 			if m[0] >= bestAt {
 				break
 			}
+			if m[0] > 0 && strings.ContainsRune("/.-", rune(text[m[0]-1])) {
+				continue // the tail of a longer (invalid) date
+			}
 			get := func(i int) string { return text[m[2*i]:m[2*i+1]] }
 			y, _ := strconv.Atoi(get(p.y))
 			mon, err := strconv.Atoi(get(p.m))

@@ -145,10 +145,10 @@ var spcHeadings = []heading{
 	{number: "4.1", keys: []string{"therapeutic indications"}},
 	{number: "4.2", keys: []string{"posology and method of administration", "posology"}},
 	{number: "4.3", keys: []string{"contraindications", "contra indications"}},
-	{number: "4.4", keys: []string{"special warnings"}},
-	{number: "4.5", keys: []string{"interaction with other medicinal products", "interactions with other medicinal products"}},
+	{number: "4.4", keys: []string{"special warnings and precautions for use", "special warnings and special precautions for use", "special warnings"}},
+	{number: "4.5", keys: []string{"interaction with other medicinal products and other forms of interaction", "interaction with other medicinal products", "interactions with other medicinal products"}},
 	{number: "4.6", keys: []string{"fertility pregnancy and lactation", "pregnancy and lactation", "fertility and pregnancy"}},
-	{number: "4.7", keys: []string{"effects on ability to drive", "effects on the ability to drive"}},
+	{number: "4.7", keys: []string{"effects on ability to drive and use machines", "effects on ability to drive", "effects on the ability to drive"}},
 	{number: "4.8", keys: []string{"undesirable effects"}},
 	{number: "4.9", keys: []string{"overdose"}},
 	{number: "5", keys: []string{"pharmacological properties"}},
@@ -161,10 +161,10 @@ var spcHeadings = []heading{
 	{number: "6.3", keys: []string{"shelf life", "shelf-life"}},
 	{number: "6.4", keys: []string{"special precautions for storage"}},
 	{number: "6.5", keys: []string{"nature and contents of container", "nature and content of container"}},
-	{number: "6.6", keys: []string{"special precautions for disposal", "instructions for use and handling", "instructions for use handling"}},
+	{number: "6.6", keys: []string{"special precautions for disposal and other handling", "special precautions for disposal", "instructions for use and handling", "instructions for use handling"}},
 	{number: "7", keys: []string{"marketing authorisation holder"}},
-	{number: "8", keys: []string{"marketing authorisation number"}},
-	{number: "9", keys: []string{"date of first authorisation", "date of first authorisation renewal"}},
+	{number: "8", keys: []string{"marketing authorisation number s", "marketing authorisation numbers", "marketing authorisation number"}},
+	{number: "9", keys: []string{"date of first authorisation renewal of the authorisation", "date of first authorisation"}},
 	{number: "10", keys: []string{"date of revision of the text", "date of revision"}},
 }
 
@@ -274,6 +274,48 @@ func (h heading) prefixOfKey(key string) bool {
 	return h.re != nil && len(key) < 60
 }
 
+// continues reports whether next is the rest of heading h begun by text: the
+// two read as the start of one of h's titles, or text ends in a word that
+// cannot end a heading ("and", "before you").
+func continues(h heading, text, next string) bool {
+	if num, _ := splitNumber(next); num != "" || len(next) > 70 {
+		return false
+	}
+	_, rest := splitNumber(text)
+	key, joined := matchKey(rest), matchKey(rest+" "+next)
+	for _, k := range h.keys {
+		if len(k) > len(key) && strings.HasPrefix(k, joined) {
+			return true
+		}
+	}
+	words := strings.Fields(key)
+	if len(words) == 0 {
+		return false
+	}
+	if takesProduct[words[len(words)-1]] {
+		// "How to store" + "Examplamol": the product name, in any case.
+		return len(next) <= 60 && !strings.HasSuffix(next, ".")
+	}
+	if !danglingWords[words[len(words)-1]] {
+		return false
+	}
+	// An upper-case heading continues in upper case; a heading in sentence
+	// case continues in lower case (the body starts with a capital).
+	if mostlyUpper(rest) {
+		return mostlyUpper(next)
+	}
+	return !startsUpper(next)
+}
+
+// takesProduct are the words PIL headings put before the product's name.
+var takesProduct = map[string]bool{"take": true, "use": true, "store": true, "using": true, "taking": true}
+
+var danglingWords = map[string]bool{
+	"and": true, "or": true, "of": true, "for": true, "the": true, "to": true, "with": true,
+	"you": true, "your": true, "before": true, "is": true, "are": true, "used": true,
+	"what": true, "how": true, "in": true, "a": true, "an": true, "other": true, "it": true,
+}
+
 // maxHeadingLines is how many lines a split heading may take.
 const maxHeadingLines = 3
 
@@ -294,6 +336,10 @@ func templateSections(prefix string, tmpl []heading, lines []line) []Section {
 				if s := h.match(text, sub); s > 0 {
 					if s == 1 && n > 1 {
 						break // a bare number joined to a body line
+					}
+					for i+n < len(lines) && n < maxHeadingLines && continues(h, text, lines[i+n].text) {
+						text += " " + lines[i+n].text
+						n++
 					}
 					cands = append(cands, candidate{line: i, n: n, sec: k, score: s, text: text})
 					break
@@ -397,28 +443,29 @@ func joinLines(ls []line) string {
 // the unnumbered headings UK PARs use.
 var (
 	parNumbered   = regexp.MustCompile(`^([IVX]{1,4}|\d{1,2})[.)]?\s+(.{3,90})$`)
-	parUnnumbered = regexp.MustCompile(`^(LAY SUMMARY|SCIENTIFIC DISCUSSION|TABLE OF CONTENTS|STEPS TAKEN AFTER (THE )?(INITIAL )?(PROCEDURE|AUTHORISATION)|ANNEX(ES)?(\s+\d+)?|SUMMARY OF PRODUCT CHARACTERISTICS|PATIENT INFORMATION LEAFLET|LABELLING)$`)
+	parUnnumbered = regexp.MustCompile(`(?i)^(LAY SUMMARY|SCIENTIFIC DISCUSSION|TABLE OF CONTENTS|STEPS TAKEN AFTER (THE )?(INITIAL )?(PROCEDURE|AUTHORISATION)|ANNEX(ES)?(\s+\d+)?|SUMMARY OF PRODUCT CHARACTERISTICS|PATIENT INFORMATION LEAFLET|LABELLING)$`)
 	tocLine       = regexp.MustCompile(`\.{4,}|…{2,}|\s\d{1,3}$`)
 )
 
 func parSections(lines []line) []Section {
 	type hit struct {
-		line int
-		num  string
+		line, n   int
+		num, text string
 	}
 	var hits []hit
 	last := 0
-	for i, l := range lines {
+	for i := 0; i < len(lines); i++ {
+		l := lines[i]
 		t := l.text
 		if tocLine.MatchString(t) {
 			continue
 		}
 		if parUnnumbered.MatchString(t) {
-			hits = append(hits, hit{i, ""})
+			hits = append(hits, hit{line: i, n: 1, text: t})
 			continue
 		}
 		m := parNumbered.FindStringSubmatch(t)
-		if m == nil || !mostlyUpper(m[2]) {
+		if m == nil || !(mostlyUpper(m[2]) || titleLike(m[2])) {
 			continue
 		}
 		n := romanOrInt(m[1])
@@ -426,7 +473,13 @@ func parSections(lines []line) []Section {
 			continue
 		}
 		last = n
-		hits = append(hits, hit{i, m[1]})
+		h := hit{line: i, n: 1, num: m[1], text: t}
+		for i+h.n < len(lines) && h.n < maxHeadingLines && continues(heading{}, t, lines[i+h.n].text) {
+			h.text += " " + lines[i+h.n].text
+			h.n++
+		}
+		hits = append(hits, h)
+		i += h.n - 1
 	}
 	if len(hits) < 2 {
 		return nil
@@ -441,11 +494,18 @@ func parSections(lines []line) []Section {
 			end = hits[j+1].line
 		}
 		out = append(out, Section{
-			ID: fmt.Sprintf("par-%d", j+1), Number: h.num, Heading: lines[h.line].text,
-			Page: lines[h.line].page, Text: joinLines(lines[h.line+1 : end]),
+			ID: fmt.Sprintf("par-%d", j+1), Number: h.num, Heading: h.text,
+			Page: lines[h.line].page, Text: joinLines(lines[h.line+h.n : end]),
 		})
 	}
 	return out
+}
+
+// titleLike reports whether s reads as a heading in sentence case: a
+// capital first, at most ten words, no full stop at the end.
+func titleLike(s string) bool {
+	s = strings.TrimSpace(s)
+	return startsUpper(s) && len(strings.Fields(s)) <= 10 && !strings.HasSuffix(s, ".")
 }
 
 func mostlyUpper(s string) bool {
