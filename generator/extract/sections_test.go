@@ -161,12 +161,12 @@ func TestRevisionDate(t *testing.T) {
 func TestNormalize(t *testing.T) {
 	for in, want := range map[string]string{
 		"ﬁlm-coated\r\ntablets  \r\n\r\n\r\nnext": "film-coated\ntablets\nnext",
-		"maxi\ufffemum dose":                       "maximum dose",
-		"adminis\u0002tration":                     "administration",
-		"hyphen\u0002\r\nated":                     "hyphen-\nated",
-		"bad\ufffdglyph\x00 and\ttab":              "badglyph and tab",
-		"\r\n\r\n  lead\r\n":                       "  lead",
-		"Ｆｕｌｌ width ①":                           "Full width 1",
+		"maxi\ufffemum dose":                      "maximum dose",
+		"adminis\u0002tration":                    "administration",
+		"hyphen\u0002\r\nated":                    "hyphen-\nated",
+		"bad\ufffdglyph\x00 and\ttab":             "badglyph and tab",
+		"\r\n\r\n  lead\r\n":                      "  lead",
+		"Ｆｕｌｌ width ①":                            "Full width 1",
 	} {
 		if got := Normalize(in); got != want {
 			t.Errorf("Normalize(%q) = %q, want %q", in, got, want)
