@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -106,5 +107,19 @@ func TestFinding(t *testing.T) {
 	}
 	if _, ok := Finding("d.pdf", "CON4", Text{}, os.ErrNotExist); ok {
 		t.Error("finding for an error that is not about the document")
+	}
+}
+
+func TestTailKeepsFatalLine(t *testing.T) {
+	tl := &tail{max: 64}
+	tl.Write([]byte("pdfium: warning\nfatal error: runtime: out of "))
+	tl.Write([]byte("memory\n\ngoroutine 1 [running]:\n" + strings.Repeat("frame\n", 100)))
+	if got := tl.lastLine(); got != "fatal error: runtime: out of memory" {
+		t.Errorf("lastLine = %q", got)
+	}
+	tl = &tail{max: 64}
+	tl.Write([]byte("one\ntwo\n"))
+	if got := tl.lastLine(); got != "two" {
+		t.Errorf("lastLine = %q", got)
 	}
 }

@@ -51,3 +51,11 @@ func vmSize(pid int) (uint64, error) {
 	}
 	return 0, fmt.Errorf("no VmSize in /proc/%d/status", pid)
 }
+
+// peakRSS returns an exited process's peak resident set size in bytes.
+func peakRSS(ps *os.ProcessState) uint64 {
+	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok && ru != nil {
+		return uint64(ru.Maxrss) << 10 // kilobytes on Linux
+	}
+	return 0
+}

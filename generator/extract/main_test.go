@@ -1,7 +1,10 @@
 package extract
 
 import (
+	"bufio"
+	"errors"
 	"flag"
+	"io"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,6 +18,13 @@ const workerEnv = "MIP_EXTRACT_TEST_WORKER"
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 func TestMain(m *testing.M) {
+	if os.Getenv(workerEnv) == "fake" {
+		if err := serveFake(os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "fake worker:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
 	if os.Getenv(workerEnv) == "1" {
 		if err := ServeWorker(os.Stdin, os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, "extract worker:", err)
@@ -47,6 +57,55 @@ func testPool(tb testing.TB, opts Options) *Pool {
 	if opts.CacheDir == "" {
 		opts.CacheDir = testCacheDir(tb)
 	}
+	p, err := NewPool(opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { p.Close() })
+	return p
+}
+
+// fakeEngine misbehaves on demand: the document's bytes say how.
+type fakeEngine struct{}
+
+func (fakeEngine) Extract(pdf []byte) ([]string, Metadata, error) {
+	switch string(pdf) {
+	case "hang":
+		select {}
+	case "overflow":
+		var recurse func(int) int
+		recurse = func(n int) int { return recurse(n+1) + 1 }
+		recurse(0)
+	case "panic":
+		panic("engine state corrupted")
+	case "exit":
+		os.Exit(3)
+	case "error":
+		return nil, Metadata{}, errors.New("no pages")
+	}
+	return []string{string(pdf)}, Metadata{Pages: 1}, nil
+}
+
+func (fakeEngine) Close() error { return nil }
+
+// serveFake is ServeWorker with fakeEngine in place of PDFium.
+func serveFake(r io.Reader, w io.Writer) error {
+	br := bufio.NewReader(r)
+	if _, _, err := readFrame(br); err != nil {
+		return err
+	}
+	return serve(fakeEngine{}, br, bufio.NewWriter(w))
+}
+
+// fakePool is a pool of fakeEngine workers.
+func fakePool(tb testing.TB, opts Options) *Pool {
+	tb.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Setenv(workerEnv, "fake")
+	opts.Command = []string{exe}
 	p, err := NewPool(opts)
 	if err != nil {
 		tb.Fatal(err)

@@ -95,9 +95,27 @@ func IsBroken(err error) bool {
 type Pool struct {
 	opts  Options
 	slots chan *slot
-	mu    sync.Mutex
+	mu    sync.Mutex // guards shut and stats
 	all   []*slot
 	shut  bool
+	stats Stats
+}
+
+// Stats count what a pool's workers did.
+type Stats struct {
+	Started  int // worker processes started
+	Recycled int // stopped after RecycleAfter documents or an engine panic
+	Died     int // killed (timeout) or crashed on a document
+	// PeakRSS is the highest peak resident set size, in bytes, of the
+	// workers that have exited (Linux only; 0 elsewhere).
+	PeakRSS uint64
+}
+
+// Stats returns the counts so far.
+func (p *Pool) Stats() Stats {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stats
 }
 
 // slot is one place in the pool; it holds a running worker or none.
@@ -192,6 +210,9 @@ func (p *Pool) run(ctx context.Context, pdf []byte) (workerResult, error) {
 			return workerResult{}, ctx.Err()
 		}
 		reason := w.deathReason(err, p.opts)
+		p.mu.Lock()
+		p.stats.Died++
+		p.mu.Unlock()
 		p.opts.Logger.Warn("extract worker died", "pid", w.cmd.Process.Pid, "reason", reason)
 		return workerResult{}, &BrokenError{Reason: reason}
 	}
@@ -199,6 +220,9 @@ func (p *Pool) run(ctx context.Context, pdf []byte) (workerResult, error) {
 	if w.uses >= p.opts.RecycleAfter || res.Retire {
 		p.opts.Logger.Debug("recycling extract worker", "pid", w.cmd.Process.Pid, "documents", w.uses)
 		s.w = nil
+		p.mu.Lock()
+		p.stats.Recycled++
+		p.mu.Unlock()
 		go w.stop()
 	}
 	return res, nil
@@ -249,7 +273,14 @@ func (p *Pool) start(ctx context.Context) (*worker, error) {
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start extract worker: %w", err)
 	}
-	go func() { cmd.Wait(); close(w.exited) }()
+	go func() {
+		cmd.Wait()
+		rss := peakRSS(cmd.ProcessState)
+		p.mu.Lock()
+		p.stats.PeakRSS = max(p.stats.PeakRSS, rss)
+		p.mu.Unlock()
+		close(w.exited)
+	}()
 	cfg, _ := json.Marshal(workerConfig{CacheDir: p.opts.CacheDir, MemoryLimit: p.opts.MemoryLimit})
 	ready := make(chan error, 1)
 	go func() {
@@ -286,6 +317,9 @@ func (p *Pool) start(ctx context.Context) (*worker, error) {
 		w.kill()
 		return nil, fmt.Errorf("limit extract worker memory: %w", err)
 	}
+	p.mu.Lock()
+	p.stats.Started++
+	p.mu.Unlock()
 	p.opts.Logger.Debug("extract worker ready", "pid", cmd.Process.Pid, "took", time.Since(began), "address_space_limit", limit)
 	return w, nil
 }
@@ -355,11 +389,10 @@ func (w *worker) deathReason(err error, opts Options) string {
 	}
 	msg := w.stderr.String()
 	switch {
-	case strings.Contains(msg, "out of memory") || strings.Contains(msg, "cannot allocate memory") ||
-		strings.Contains(msg, "memory limit") || strings.Contains(msg, "mmap"):
-		return fmt.Sprintf("extraction needed more than the %d MiB memory limit (worker died)", opts.MemoryLimit>>20)
 	case strings.Contains(msg, "stack overflow") || strings.Contains(msg, "stack exceeds"):
 		return "stack overflow in the extractor (worker died)"
+	case strings.Contains(msg, "out of memory") || strings.Contains(msg, "cannot allocate memory"):
+		return fmt.Sprintf("extraction needed more than the %d MiB memory limit (worker died)", opts.MemoryLimit>>20)
 	}
 	state := "no exit status"
 	if ps := w.cmd.ProcessState; ps != nil {
@@ -371,21 +404,38 @@ func (w *worker) deathReason(err error, opts Options) string {
 	return fmt.Sprintf("extractor crashed (%s)", state)
 }
 
-// tail keeps the first line and the last max bytes written to it: enough of
-// a worker's stderr to say why it died.
+// tail keeps what a worker's stderr says about its death: the first line
+// that looks like a Go runtime failure ("fatal error:", "runtime:",
+// "panic:"), wherever it falls in a long goroutine dump, and the last max
+// bytes.
 type tail struct {
 	mu    sync.Mutex
 	max   int
-	first string
+	fatal string
+	part  []byte // an unfinished line, to find fatal lines split across writes
 	buf   []byte
 }
 
 func (t *tail) Write(b []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.first == "" {
-		if i := bytes.IndexByte(b, '\n'); i > 0 {
-			t.first = string(b[:min(i, t.max)])
+	if t.fatal == "" {
+		t.part = append(t.part, b...)
+		for {
+			i := bytes.IndexByte(t.part, '\n')
+			if i < 0 {
+				break
+			}
+			l := strings.TrimSpace(string(t.part[:i]))
+			t.part = t.part[i+1:]
+			if strings.HasPrefix(l, "fatal error:") || strings.HasPrefix(l, "runtime:") || strings.HasPrefix(l, "panic:") {
+				t.fatal = l[:min(len(l), t.max)]
+				t.part = nil
+				break
+			}
+		}
+		if len(t.part) > t.max {
+			t.part = t.part[len(t.part)-t.max:]
 		}
 	}
 	t.buf = append(t.buf, b...)
@@ -398,18 +448,18 @@ func (t *tail) Write(b []byte) (int, error) {
 func (t *tail) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.first + "\n" + string(t.buf)
+	return t.fatal + "\n" + string(t.buf)
 }
 
-// lastLine is the most telling line: a Go runtime "fatal error:" line or
-// panic message when there is one, else the last non-empty line.
+// lastLine is the most telling line: the runtime failure if there was one,
+// else the last non-empty line.
 func (t *tail) lastLine() string {
-	s := t.String()
-	for _, l := range strings.Split(s, "\n") {
-		if strings.HasPrefix(l, "fatal error:") || strings.HasPrefix(l, "panic:") || strings.HasPrefix(l, "runtime:") {
-			return strings.TrimSpace(l)
-		}
+	t.mu.Lock()
+	fatal := t.fatal
+	t.mu.Unlock()
+	if fatal != "" {
+		return fatal
 	}
-	lines := strings.Split(strings.TrimSpace(s), "\n")
+	lines := strings.Split(strings.TrimSpace(t.String()), "\n")
 	return strings.TrimSpace(lines[len(lines)-1])
 }

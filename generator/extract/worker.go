@@ -23,6 +23,9 @@ const (
 	frameResult = 'o'
 )
 
+// maxStack bounds a worker goroutine's stack.
+const maxStack = 64 << 20
+
 // maxFrame bounds a frame's payload: no PDF the portal serves comes near it.
 const maxFrame = 512 << 20
 
@@ -107,6 +110,9 @@ func ServeWorker(r io.Reader, w io.Writer) error {
 
 // serve runs the document loop with any Engine.
 func serve(eng Engine, r io.Reader, w *bufio.Writer) error {
+	// A runaway recursion should die quickly, not after growing a 1 GB
+	// stack (the default) against the memory limit.
+	debug.SetMaxStack(maxStack)
 	if err := writeFrame(w, frameReady, nil); err != nil {
 		return err
 	}

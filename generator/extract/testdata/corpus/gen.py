@@ -128,3 +128,7 @@ if __name__ == "__main__":
     pdftex("pil.txt", "pil-pdftex.pdf", "Package leaflet: Examplamol")
     libreoffice("par.txt", "par-libreoffice.pdf")
     pdftex("par.txt", "par-pdftex.pdf", "UKPAR Examplamol 500 mg film-coated tablets")
+    # The malformed corpus is built by the tests, but for one file that
+    # needs real encryption (qpdf, Debian package qpdf).
+    run(["qpdf", "--encrypt", "secret", "owner", "256", "--", "pil-ghostscript.pdf",
+         "../malformed/encrypted-user-password.pdf"], ".")
