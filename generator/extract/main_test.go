@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"testing"
 )
 
@@ -26,7 +27,17 @@ func TestMain(m *testing.M) {
 		os.Exit(0)
 	}
 	if os.Getenv(workerEnv) == "1" {
-		if err := ServeWorker(os.Stdin, os.Stdout); err != nil {
+		// MIP_EXTRACT_WORKER_PROFILE=file profiles a test worker's CPU.
+		if prof := os.Getenv("MIP_EXTRACT_WORKER_PROFILE"); prof != "" {
+			f, err := os.Create(fmt.Sprintf("%s.%d", prof, os.Getpid()))
+			if err == nil {
+				pprof.StartCPUProfile(f)
+				defer pprof.StopCPUProfile()
+			}
+		}
+		err := ServeWorker(os.Stdin, os.Stdout)
+		pprof.StopCPUProfile()
+		if err != nil {
 			fmt.Fprintln(os.Stderr, "extract worker:", err)
 			os.Exit(1)
 		}

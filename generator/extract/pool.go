@@ -109,6 +109,8 @@ type Stats struct {
 	// PeakRSS is the highest peak resident set size, in bytes, of the
 	// workers that have exited (Linux only; 0 elsewhere).
 	PeakRSS uint64
+	// CPU is the user and system time of the workers that have exited.
+	CPU time.Duration
 }
 
 // Stats returns the counts so far.
@@ -278,6 +280,7 @@ func (p *Pool) start(ctx context.Context) (*worker, error) {
 		rss := peakRSS(cmd.ProcessState)
 		p.mu.Lock()
 		p.stats.PeakRSS = max(p.stats.PeakRSS, rss)
+		p.stats.CPU += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 		p.mu.Unlock()
 		close(w.exited)
 	}()
