@@ -12,21 +12,24 @@ import (
 	"testing"
 )
 
-// workerEnv makes the test binary act as the worker process, as the mip
-// binary does for its hidden extract-worker command.
-const workerEnv = "MIP_EXTRACT_TEST_WORKER"
+// The test binary acts as the worker process when its first argument is
+// WorkerCommand, as the mip binary does for its hidden extract-worker
+// command (an argument, not an environment variable, so that processes the
+// test starts otherwise, such as fuzzing workers, stay test processes).
+// fakeWorkerCommand runs fakeEngine instead of PDFium.
+const fakeWorkerCommand = "fake-extract-worker"
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 func TestMain(m *testing.M) {
-	if os.Getenv(workerEnv) == "fake" {
+	if len(os.Args) > 1 && os.Args[1] == fakeWorkerCommand {
 		if err := serveFake(os.Stdin, os.Stdout); err != nil {
 			fmt.Fprintln(os.Stderr, "fake worker:", err)
 			os.Exit(1)
 		}
 		os.Exit(0)
 	}
-	if os.Getenv(workerEnv) == "1" {
+	if len(os.Args) > 1 && os.Args[1] == WorkerCommand {
 		// MIP_EXTRACT_WORKER_PROFILE=file profiles a test worker's CPU.
 		if prof := os.Getenv("MIP_EXTRACT_WORKER_PROFILE"); prof != "" {
 			f, err := os.Create(fmt.Sprintf("%s.%d", prof, os.Getpid()))
@@ -59,12 +62,13 @@ func testCacheDir(tb testing.TB) string {
 // testPool starts a pool whose workers are this test binary.
 func testPool(tb testing.TB, opts Options) *Pool {
 	tb.Helper()
-	tb.Setenv(workerEnv, "1")
 	exe, err := os.Executable()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	opts.Command = []string{exe}
+	if len(opts.Command) == 0 {
+		opts.Command = []string{exe, WorkerCommand}
+	}
 	if opts.CacheDir == "" {
 		opts.CacheDir = testCacheDir(tb)
 	}
@@ -115,8 +119,7 @@ func fakePool(tb testing.TB, opts Options) *Pool {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Setenv(workerEnv, "fake")
-	opts.Command = []string{exe}
+	opts.Command = []string{exe, fakeWorkerCommand}
 	p, err := NewPool(opts)
 	if err != nil {
 		tb.Fatal(err)

@@ -21,16 +21,18 @@ import (
 //   - line ends become "\n", trailing spaces are trimmed, runs of blank lines
 //     collapse to one and the page has no leading or trailing blank lines.
 func Normalize(raw string) string {
-	raw = norm.NFKC.String(raw)
 	var b strings.Builder
 	b.Grow(len(raw))
-	lines := strings.FieldsFunc(strings.ReplaceAll(raw, "\r\n", "\n"), func(r rune) bool {
+	lines := strings.FieldsFunc(raw, func(r rune) bool {
 		return r == '\n' || r == '\r' || r == '\f' || r == '\v' || r == '\u2028' || r == '\u2029'
 	})
 	// FieldsFunc drops empty lines; blank lines between paragraphs carry no
 	// meaning for extraction (PDFium does not produce them reliably).
 	for _, line := range lines {
-		line = cleanLine(line)
+		// Clean before NFKC, so that dropping a character cannot leave
+		// combining marks out of canonical order, and after, for what NFKC
+		// turns into spaces.
+		line = cleanLine(norm.NFKC.String(cleanLine(line)))
 		if line == "" {
 			continue
 		}
