@@ -130,3 +130,43 @@ func sum(m map[string]int) (n int) {
 	}
 	return n
 }
+
+// BenchmarkWorkerStart measures starting a worker and extracting one small
+// document, with an empty compilation cache (PDFium compiled from
+// WebAssembly) and with a warm one.
+//
+//	go test ./generator/extract -run '^$' -bench WorkerStart -benchtime 3x
+func BenchmarkWorkerStart(b *testing.B) {
+	pdf, err := os.ReadFile("testdata/corpus/pil-ghostscript.pdf")
+	if err != nil {
+		b.Fatal(err)
+	}
+	warm := b.TempDir()
+	for _, bc := range []struct {
+		name  string
+		cache func() string
+	}{
+		{"cold", func() string { return b.TempDir() }},
+		{"cached", func() string { return warm }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			if bc.name == "cached" {
+				p := testPool(b, Options{Workers: 1, CacheDir: warm})
+				if _, err := p.Extract(context.Background(), "PIL", pdf); err != nil {
+					b.Fatal(err)
+				}
+				p.Close()
+			}
+			var cpu time.Duration
+			for b.Loop() {
+				p := testPool(b, Options{Workers: 1, CacheDir: bc.cache()})
+				if _, err := p.Extract(context.Background(), "PIL", pdf); err != nil {
+					b.Fatal(err)
+				}
+				p.Close()
+				cpu += p.Stats().CPU
+			}
+			b.ReportMetric(cpu.Seconds()/float64(b.N), "worker-cpu-s/op")
+		})
+	}
+}
