@@ -40,11 +40,19 @@ func TestGoldenSections(t *testing.T) {
 	if len(files) == 0 {
 		t.Fatal("no corpus")
 	}
-	p := testPool(t, Options{Workers: 2, Timeout: time.Minute})
+	type doc struct{ path, typ, name string }
+	var docs []doc
 	for _, f := range files {
-		name := strings.TrimSuffix(filepath.Base(f), ".pdf")
+		docs = append(docs, doc{f, docTypeOf(f), strings.TrimSuffix(filepath.Base(f), ".pdf")})
+	}
+	// A real leaflet, laid out in columns (reading order differs from
+	// section order).
+	docs = append(docs, doc{filepath.Join(sharedPDFs, "rabbit-anti-human-stuff.pdf"), "PIL", "shared-rabbit-pil"})
+	p := testPool(t, Options{Workers: 2, Timeout: time.Minute})
+	for _, d := range docs {
+		name, f := d.name, d.path
 		t.Run(name, func(t *testing.T) {
-			txt, err := p.ExtractFile(context.Background(), docTypeOf(f), f)
+			txt, err := p.ExtractFile(context.Background(), d.typ, f)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -3,6 +3,7 @@ package extract
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 )
@@ -293,8 +294,9 @@ func continues(h heading, text, next string) bool {
 		return false
 	}
 	if takesProduct[words[len(words)-1]] {
-		// "How to store" + "Examplamol": the product name, in any case.
-		return len(next) <= 60 && !strings.HasSuffix(next, ".")
+		// "How to store" + "Examplamol": the product name, in any case; a
+		// short line, where a line of body text runs the column's width.
+		return len(next) <= 40 && len(strings.Fields(next)) <= 6 && !strings.HasSuffix(next, ".")
 	}
 	if !danglingWords[words[len(words)-1]] {
 		return false
@@ -308,7 +310,7 @@ func continues(h heading, text, next string) bool {
 }
 
 // takesProduct are the words PIL headings put before the product's name.
-var takesProduct = map[string]bool{"take": true, "use": true, "store": true, "using": true, "taking": true}
+var takesProduct = map[string]bool{"take": true, "use": true, "store": true, "using": true, "taking": true, "given": true, "receive": true}
 
 var danglingWords = map[string]bool{
 	"and": true, "or": true, "of": true, "for": true, "the": true, "to": true, "with": true,
@@ -348,7 +350,7 @@ func templateSections(prefix string, tmpl []heading, lines []line) []Section {
 		}
 	}
 	cands = dropContents(cands)
-	chain := bestChain(cands)
+	chain := addStrays(bestChain(cands), cands)
 	if len(chain) == 0 {
 		return nil
 	}
@@ -370,15 +372,35 @@ func templateSections(prefix string, tmpl []heading, lines []line) []Section {
 	return out
 }
 
-// dropContents removes table-of-contents entries: a heading found again
-// later whose own section would be nearly empty (the next heading follows
-// within two lines) is a contents line, as a PIL's "What is in this
-// leaflet" list is.
+// dropContents removes table-of-contents entries, as a PIL's "What is in
+// this leaflet" list: a run of three or more headings on consecutive lines,
+// and a heading found again later whose own section would be nearly empty
+// (the next heading follows within two lines).
 func dropContents(cands []candidate) []candidate {
-	var out []candidate
+	inRun := make([]bool, len(cands))
+	for i := 0; i < len(cands); {
+		j := i + 1
+		for j < len(cands) && cands[j].line <= cands[j-1].line+cands[j-1].n && cands[j].sec > cands[j-1].sec {
+			j++
+		}
+		// Candidates of one line for several sections count once.
+		if j-i >= 3 {
+			for k := i; k < j; k++ {
+				inRun[k] = true
+			}
+		}
+		i = j
+	}
+	var rest []candidate
 	for i, c := range cands {
+		if !inRun[i] {
+			rest = append(rest, c)
+		}
+	}
+	var out []candidate
+	for i, c := range rest {
 		later, close := false, false
-		for _, d := range cands[i+1:] {
+		for _, d := range rest[i+1:] {
 			if d.sec == c.sec && d.line > c.line+2 {
 				later = true
 			}
@@ -426,6 +448,36 @@ func bestChain(cands []candidate) []candidate {
 		chain[l], chain[r] = chain[r], chain[l]
 	}
 	return chain
+}
+
+// addStrays adds to the chain the numbered and titled headings (score 3)
+// of sections it lacks that stand out of order, where a multi-column
+// layout made the text's reading order differ from the sections' order,
+// and returns the headings in line order.
+func addStrays(chain, cands []candidate) []candidate {
+	have := map[int]bool{}
+	for _, c := range chain {
+		have[c.sec] = true
+	}
+	out := chain
+	for _, c := range cands {
+		if c.score < 3 || have[c.sec] || overlaps(out, c) {
+			continue
+		}
+		have[c.sec] = true
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b candidate) int { return a.line - b.line })
+	return out
+}
+
+func overlaps(chosen []candidate, c candidate) bool {
+	for _, d := range chosen {
+		if c.line < d.line+d.n && d.line < c.line+c.n {
+			return true
+		}
+	}
+	return false
 }
 
 func joinLines(ls []line) string {

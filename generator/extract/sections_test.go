@@ -173,3 +173,18 @@ func TestNormalize(t *testing.T) {
 		}
 	}
 }
+
+// TestSectionsColumnOrder: a leaflet in columns can reach the text with a
+// later section first; numbered, titled headings out of order still count.
+func TestSectionsColumnOrder(t *testing.T) {
+	pages := []string{"3. How to take Examplamol\nTwo a day.\n4. Possible side effects\nNone.\n" +
+		"1. What Examplamol is and what it is used for\n2. What you need to know before you take Examplamol\n3. How to take Examplamol\n4. Possible side effects\n5. How to store Examplamol\n6. Contents of the pack and other information\n" +
+		"1. What Examplamol is and what it is used for\nPain.\n2. What you need to know before you take Examplamol\nAllergy.\n5. How to store Examplamol\nCool.\n6. Contents of the pack and other information\nStarch."}
+	secs := Sections("PIL", pages)
+	if got, want := numbers(secs), []string{"3", "4", "1", "2", "5", "6"}; !slices.Equal(got, want) {
+		t.Fatalf("sections %v, want %v", got, want)
+	}
+	if secs[0].Text != "Two a day." || secs[2].Text != "Pain." {
+		t.Errorf("texts %q, %q", secs[0].Text, secs[2].Text)
+	}
+}
