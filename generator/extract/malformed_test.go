@@ -123,17 +123,18 @@ func malformedCorpus(t testing.TB) []malformedCase {
 	return cases
 }
 
-// TestMalformed feeds broken PDFs to real workers: every one must end within
-// the timeout as a finding (a BrokenError, or a document without text),
-// never as a failed build, and no worker may grow past the memory bound.
+// TestMalformed feeds broken PDFs, and a 1 GiB flate bomb against a 512 MiB
+// bound, to real workers: every one must end within the timeout as a
+// finding (a BrokenError, or a document without text), never as a failed
+// build, and no worker may grow past the memory bound.
 func TestMalformed(t *testing.T) {
 	if testing.Short() {
-		t.Skip("builds a 3 GiB flate bomb")
+		t.Skip("builds a 1 GiB flate bomb")
 	}
 	const timeout = 20 * time.Second
-	const limit = 1 << 30
+	const limit = 512 << 20
 	p := testPool(t, Options{Workers: 2, Timeout: timeout, MemoryLimit: limit})
-	cases := append(malformedCorpus(t), malformedCase{name: "flate-bomb", pdf: onePage(flateBomb(3<<30), "")})
+	cases := append(malformedCorpus(t), malformedCase{name: "flate-bomb", pdf: onePage(flateBomb(1<<30), "")})
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
