@@ -4,7 +4,8 @@ LibreOffice (soffice), Ghostscript (ps2pdf) and pdfTeX (pdflatex), each
 adding its own kind of layout noise. Needs the Debian packages
 libreoffice-writer-nogui, ghostscript and texlive-latex-base; the PDFs are
 committed so that the tests need none of them. Run from this directory:
-python3 gen.py"""
+python3 gen.py; python3 gen.py --bench DIR writes longer documents for
+BenchmarkPDF to DIR instead."""
 
 import html, os, shutil, subprocess, tempfile
 
@@ -41,7 +42,7 @@ def libreoffice(src, out, drop_numbers=()):
             parts.append("<p>%s</p>" % html.escape(text))
     parts.append("</body></html>")
     with tempfile.TemporaryDirectory() as d:
-        stem = os.path.splitext(out)[0]
+        stem = os.path.splitext(os.path.basename(out))[0]
         with open(os.path.join(d, stem + ".html"), "w", encoding="utf-8") as f:
             f.write("\n".join(parts))
         run(["soffice", "--headless", "-env:UserInstallation=file://" + d + "/profile",
@@ -119,7 +120,33 @@ def ghostscript(src, out, header, width=60):
         run(["ps2pdf", "-dPDFSETTINGS=/screen", "doc.ps", "doc.pdf"], d)
         shutil.copy(os.path.join(d, "doc.pdf"), out)
 
+def bench(out_dir, copies=(3, 6, 12)):
+    """Writes longer SPC/PIL/PAR-like documents (the sources repeated) to
+    out_dir for BenchmarkPDF; they are not committed."""
+    os.makedirs(out_dir, exist_ok=True)
+    here = os.getcwd()
+    with tempfile.TemporaryDirectory() as d:
+        os.makedirs(os.path.join(d, "src"))
+        for name in ("spc.txt", "pil.txt", "par.txt"):
+            text = open(os.path.join("src", name), encoding="utf-8").read()
+            for n in copies:
+                with open(os.path.join(d, "src", "%s-x%d.txt" % (name[:3], n)), "w", encoding="utf-8") as f:
+                    f.write(text * n)
+        os.chdir(d)
+        try:
+            for name in sorted(os.listdir("src")):
+                stem = name[:-4]
+                pdftex(name, os.path.join(out_dir, stem + "-pdftex.pdf"), "Benchmark " + stem)
+                libreoffice(name, os.path.join(out_dir, stem + "-libreoffice.pdf"))
+                ghostscript(name, os.path.join(out_dir, stem + "-ghostscript.pdf"), "Benchmark " + stem)
+        finally:
+            os.chdir(here)
+
 if __name__ == "__main__":
+    import sys
+    if len(sys.argv) == 3 and sys.argv[1] == "--bench":
+        bench(os.path.abspath(sys.argv[2]))
+        sys.exit(0)
     pdftex("spc.txt", "spc-pdftex.pdf", "Examplamol 500 mg -- Summary of Product Characteristics")
     libreoffice("spc.txt", "spc-libreoffice.pdf", drop_numbers=("4.1", "4.9", "6.3", "10"))
     ghostscript("spc.txt", "spc-ghostscript.pdf", "EXAMPLAMOL 500 MG FILM-COATED TABLETS SPC", width=90)
