@@ -5,6 +5,7 @@ package extract
 import (
 	"os"
 	"os/exec"
+	"time"
 )
 
 func prepare(cmd *exec.Cmd) {}
@@ -14,3 +15,5 @@ func prepare(cmd *exec.Cmd) {}
 func limitMemory(pid int, extra uint64) (uint64, error) { return 0, nil }
 
 func peakRSS(ps *os.ProcessState) uint64 { return 0 }
+
+func cpuTime(pid int) time.Duration { return 0 }

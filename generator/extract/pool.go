@@ -109,8 +109,10 @@ type Stats struct {
 	// PeakRSS is the highest peak resident set size, in bytes, of the
 	// workers that have exited (Linux only; 0 elsewhere).
 	PeakRSS uint64
-	// CPU is the user and system time of the workers that have exited.
-	CPU time.Duration
+	// CPU is the user and system time of the workers that have exited;
+	// StartCPU the part of it spent starting (loading PDFium) before the
+	// first document (Linux only; 0 elsewhere).
+	CPU, StartCPU time.Duration
 }
 
 // Stats returns the counts so far.
@@ -322,6 +324,7 @@ func (p *Pool) start(ctx context.Context) (*worker, error) {
 	}
 	p.mu.Lock()
 	p.stats.Started++
+	p.stats.StartCPU += cpuTime(cmd.Process.Pid)
 	p.mu.Unlock()
 	p.opts.Logger.Debug("extract worker ready", "pid", cmd.Process.Pid, "took", time.Since(began), "address_space_limit", limit)
 	return w, nil

@@ -136,6 +136,7 @@ type heading struct {
 	number string
 	keys   []string
 	re     *regexp.Regexp
+	first  []string // the first words re can match
 }
 
 var spcHeadings = []heading{
@@ -170,12 +171,12 @@ var spcHeadings = []heading{
 }
 
 var pilHeadings = []heading{
-	{number: "1", re: regexp.MustCompile(`^what (is |are )?.{0,80}?\b(is|are|used for)\b`)},
-	{number: "2", re: regexp.MustCompile(`^(what you need to know before|before you (take|use|are given|start|receive|have))`)},
-	{number: "3", re: regexp.MustCompile(`^(how to (take|use|apply|inhale)|how .{0,60}\b(is|are) (given|used|administered)|how you (will be given|are given))`)},
-	{number: "4", re: regexp.MustCompile(`^possible side effects`)},
-	{number: "5", re: regexp.MustCompile(`^(how to store|storing)`)},
-	{number: "6", re: regexp.MustCompile(`^(contents of the pack|further information|other information)`)},
+	{number: "1", first: []string{"what"}, re: regexp.MustCompile(`^what (is |are )?.{0,80}?\b(is|are|used for)\b`)},
+	{number: "2", first: []string{"what", "before"}, re: regexp.MustCompile(`^(what you need to know before|before you (take|use|are given|start|receive|have))`)},
+	{number: "3", first: []string{"how"}, re: regexp.MustCompile(`^(how to (take|use|apply|inhale)|how .{0,60}\b(is|are) (given|used|administered)|how you (will be given|are given))`)},
+	{number: "4", first: []string{"possible"}, re: regexp.MustCompile(`^possible side effects`)},
+	{number: "5", first: []string{"how", "storing"}, re: regexp.MustCompile(`^(how to store|storing)`)},
+	{number: "6", first: []string{"contents", "further", "other"}, re: regexp.MustCompile(`^(contents of the pack|further information|other information)`)},
 }
 
 // numbered splits a heading line into its number ("4.1"; "" if none) and
@@ -183,6 +184,9 @@ var pilHeadings = []heading{
 var numbered = regexp.MustCompile(`^(?:section\s+)?(\d{1,2})(?:\s?[.,]\s?(\d))?(?:[.):]|\s|$)\s*(.*)$`)
 
 func splitNumber(s string) (num, rest string) {
+	if s == "" || !(s[0] >= '0' && s[0] <= '9' || s[0] == 's' || s[0] == 'S') {
+		return "", s // the common case, without the regexp
+	}
 	m := numbered.FindStringSubmatch(strings.ToLower(s))
 	if m == nil {
 		return "", s
@@ -223,10 +227,19 @@ type candidate struct {
 	text    string
 }
 
-// match scores text as heading h; 0 means no match.
-func (h heading) match(text string, sub bool) int {
+// parsed is a line (or lines) of text split for matching headings.
+type parsed struct {
+	num, rest, key string
+}
+
+func parse(text string) parsed {
 	num, rest := splitNumber(text)
-	key := matchKey(rest)
+	return parsed{num, rest, matchKey(rest)}
+}
+
+// match scores parsed text as heading h; 0 means no match.
+func (h heading) match(p parsed, sub bool) int {
+	num, rest, key := p.num, p.rest, p.key
 	titled, titleLen := false, 0
 	for _, k := range h.keys {
 		if strings.HasPrefix(key, k) && (len(key) == len(k) || key[len(k)] == ' ') {
@@ -252,6 +265,41 @@ func (h heading) match(text string, sub bool) int {
 		return 1
 	}
 	return 0
+}
+
+// starts returns the numbers and the first words with which a heading of
+// tmpl can begin, to pass over most lines at once.
+func starts(tmpl []heading) (nums, words map[string]bool) {
+	nums, words = map[string]bool{}, map[string]bool{}
+	for _, h := range tmpl {
+		nums[h.number] = true
+		for _, k := range h.keys {
+			words[firstWord(k)] = true
+		}
+		for _, w := range h.first {
+			words[w] = true
+		}
+	}
+	return nums, words
+}
+
+// leadWord is firstWord(matchKey(s)) without building the key.
+func leadWord(s string) string {
+	start := strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
+	if start < 0 {
+		return ""
+	}
+	s = s[start:]
+	end := strings.IndexFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	if end >= 0 {
+		s = s[:end]
+	}
+	return strings.ToLower(s)
+}
+
+func firstWord(key string) string {
+	w, _, _ := strings.Cut(key, " ")
+	return w
 }
 
 func startsUpper(s string) bool {
@@ -322,20 +370,26 @@ var danglingWords = map[string]bool{
 const maxHeadingLines = 3
 
 func templateSections(prefix string, tmpl []heading, lines []line) []Section {
+	nums, words := starts(tmpl)
 	var cands []candidate
 	for i := range lines {
+		num, rest := splitNumber(lines[i].text)
+		if num != "" && !nums[num] || num == "" && !words[leadWord(rest)] {
+			continue // no heading of the template starts so
+		}
+		first := parsed{num, rest, matchKey(rest)}
 		for k, h := range tmpl {
 			sub := strings.Contains(h.number, ".")
-			text := lines[i].text
+			text, p := lines[i].text, first
 			for n := 1; n <= maxHeadingLines && i+n <= len(lines); n++ {
 				if n > 1 {
-					num, rest := splitNumber(lines[i].text)
-					if (num == "" && h.re != nil) || !h.prefixOfKey(matchKey(rest)) {
+					if (first.num == "" && h.re != nil) || !h.prefixOfKey(first.key) {
 						break
 					}
 					text += " " + lines[i+n-1].text
+					p = parse(text)
 				}
-				if s := h.match(text, sub); s > 0 {
+				if s := h.match(p, sub); s > 0 {
 					if s == 1 && n > 1 {
 						break // a bare number joined to a body line
 					}
