@@ -1,7 +1,6 @@
 package extract
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -99,7 +98,7 @@ func (e *pdfiumEngine) Extract(pdf []byte) ([]string, Metadata, error) {
 		if strings.Contains(strings.ToLower(err.Error()), "password") {
 			return nil, meta, errPassword
 		}
-		return nil, meta, fmt.Errorf("not a readable PDF: %w", err)
+		return nil, meta, fmt.Errorf("not a readable PDF (%s)", pdfiumReason(err))
 	}
 	defer e.instance.FPDF_CloseDocument(&requests.FPDF_CloseDocument{Document: doc.Document})
 
@@ -165,9 +164,17 @@ func (e *pdfiumEngine) pageText(doc references.FPDF_DOCUMENT, index int) (string
 	return t.Text, nil
 }
 
+// pdfiumReason drops the numeric code go-pdfium puts before PDFium's
+// error ("3: incorrect format").
+func pdfiumReason(err error) string {
+	msg := err.Error()
+	if code, rest, ok := strings.Cut(msg, ": "); ok && strings.Trim(code, "0123456789") == "" {
+		return rest
+	}
+	return msg
+}
+
 // cleanMeta trims a metadata value and drops NULs some producers leave in.
 func cleanMeta(s string) string {
 	return strings.TrimSpace(strings.ReplaceAll(s, "\x00", ""))
 }
-
-var _ = context.Background

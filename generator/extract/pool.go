@@ -38,7 +38,7 @@ type Options struct {
 	// WebAssembly memory never shrinks; default 100.
 	RecycleAfter int
 	// Command starts a worker: the program and its arguments. Default:
-	// os.Args[0] WorkerCommand.
+	// this executable (os.Executable) with the argument WorkerCommand.
 	Command []string
 	// CacheDir holds the compiled WebAssembly module (cold start ≈ 3 s,
 	// cached ≈ 0.1 s); put it under the build's state directory. Default:
@@ -63,7 +63,11 @@ func (o *Options) setDefaults() {
 		o.RecycleAfter = 100
 	}
 	if len(o.Command) == 0 {
-		o.Command = []string{os.Args[0], WorkerCommand}
+		exe, err := os.Executable()
+		if err != nil {
+			exe = os.Args[0]
+		}
+		o.Command = []string{exe, WorkerCommand}
 	}
 	if o.CacheDir == "" {
 		if d, err := os.UserCacheDir(); err == nil {
@@ -197,6 +201,12 @@ func (p *Pool) run(ctx context.Context, pdf []byte) (workerResult, error) {
 	p.mu.Unlock()
 	if shut {
 		return workerResult{}, errors.New("extract pool is closed")
+	}
+	if s.w != nil && s.w.dead() {
+		// It died between documents (killed from outside): not this
+		// document's fault.
+		p.opts.Logger.Warn("extract worker died while idle", "pid", s.w.cmd.Process.Pid, "stderr", s.w.stderr.lastLine())
+		s.w = nil
 	}
 	if s.w == nil {
 		w, err := p.start(ctx)
@@ -369,6 +379,16 @@ func (w *worker) do(ctx context.Context, pdf []byte, timeout time.Duration) (wor
 type errTimeout struct{ d time.Duration }
 
 func (e errTimeout) Error() string { return fmt.Sprintf("timed out after %s", e.d) }
+
+// dead reports whether the worker process has exited.
+func (w *worker) dead() bool {
+	select {
+	case <-w.exited:
+		return true
+	default:
+		return false
+	}
+}
 
 // kill ends the worker at once and waits for it.
 func (w *worker) kill() {

@@ -103,3 +103,20 @@ func TestNoWorkerIsNotAFinding(t *testing.T) {
 		t.Errorf("err = %v, want a start failure that is not a finding", err)
 	}
 }
+
+// TestIdleDeathIsNotTheDocuments: a worker killed between documents is
+// replaced before the next one, which then succeeds.
+func TestIdleDeathIsNotTheDocuments(t *testing.T) {
+	p := fakePool(t, Options{Workers: 1})
+	if _, err := p.Extract(context.Background(), "SPC", []byte("first")); err != nil {
+		t.Fatal(err)
+	}
+	w := p.all[0].w
+	w.kill()
+	if _, err := p.Extract(context.Background(), "SPC", []byte("second")); err != nil {
+		t.Fatalf("document after an idle death: %v", err)
+	}
+	if st := p.Stats(); st.Started != 2 || st.Died != 0 {
+		t.Errorf("stats %+v, want 2 started, none died on a document", st)
+	}
+}
