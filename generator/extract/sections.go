@@ -563,12 +563,12 @@ func parSections(lines []line) []Section {
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
 		t := l.text
-		if tocLine.MatchString(t) {
-			continue
-		}
 		if parUnnumbered.MatchString(t) {
 			hits = append(hits, hit{line: i, n: 1, text: t})
 			continue
+		}
+		if tocLine.MatchString(t) {
+			continue // a contents entry: "II QUALITY ASPECTS ....... 5"
 		}
 		m := parNumbered.FindStringSubmatch(t)
 		if m == nil || !(mostlyUpper(m[2]) || titleLike(m[2])) {

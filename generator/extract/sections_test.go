@@ -188,3 +188,23 @@ func TestSectionsColumnOrder(t *testing.T) {
 		t.Errorf("texts %q, %q", secs[0].Text, secs[2].Text)
 	}
 }
+
+func TestSectionsPAR(t *testing.T) {
+	pages := []string{
+		"UKPAR\nTABLE OF CONTENTS\nI INTRODUCTION ........ 2\nII QUALITY ASPECTS ........ 3\nI INTRODUCTION\nThe application.\nII Quality aspects\nGood.\n1 mg of substance per tablet.",
+		"III NON-CLINICAL ASPECTS\nNone.\nV USER CONSULTATION\nskipped number, not a heading\nANNEX 1\nLabels.",
+	}
+	secs := Sections("PAR", pages)
+	var got []string
+	for _, s := range secs {
+		got = append(got, s.ID+" "+s.Number+" "+s.Heading)
+	}
+	want := []string{"par-intro  ", "par-1  TABLE OF CONTENTS", "par-2 I I INTRODUCTION", "par-3 II II Quality aspects",
+		"par-4 III III NON-CLINICAL ASPECTS", "par-5  ANNEX 1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got\n%q\nwant\n%q", got, want)
+	}
+	if secs[3].Text != "Good.\n1 mg of substance per tablet." {
+		t.Errorf("II text %q", secs[3].Text)
+	}
+}
