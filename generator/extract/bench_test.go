@@ -128,6 +128,7 @@ func BenchmarkPDF(b *testing.B) {
 		// Without the worker's start, as in a long build where a start
 		// serves RecycleAfter documents.
 		b.ReportMetric(float64(pages)/(ourCPU-st.StartCPU).Seconds()/ref, "x-pdftotext-started")
+		b.ReportMetric(float64(st.PeakRSS>>20), "worker-peak-MiB")
 		b.ReportMetric(float64(broken), "broken")
 		b.ReportMetric(float64(hangs), "hangs")
 	}
