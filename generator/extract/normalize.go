@@ -46,6 +46,9 @@ func Normalize(raw string) string {
 
 // cleanLine applies the character rules of Normalize to one line.
 func cleanLine(line string) string {
+	if plainASCII(line) {
+		return strings.TrimRight(line, " ")
+	}
 	var b strings.Builder
 	b.Grow(len(line))
 	rs := []rune(line)
@@ -71,6 +74,17 @@ func cleanLine(line string) string {
 		}
 	}
 	return strings.TrimRight(b.String(), " ")
+}
+
+// plainASCII reports whether s holds only printable ASCII, which
+// cleanLine leaves as it is.
+func plainASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' {
+			return false
+		}
+	}
+	return true
 }
 
 // hasText reports whether the pages carry a text layer: at least a few words'
