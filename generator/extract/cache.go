@@ -43,9 +43,10 @@ func OpenCache(dir string) (*Cache, error) {
 const cacheMagic = "MIPX1\n"
 
 type cacheEntry struct {
-	Key     string `json:"key"`
-	Version string `json:"version"`
-	Text    Text   `json:"text"`
+	Key     string       `json:"key"`
+	Version string       `json:"version"`
+	Text    Text         `json:"text"`
+	Broken  *BrokenError `json:"broken,omitempty"`
 }
 
 // path returns the file of the entry for sha, which must be a lower-case
@@ -71,21 +72,41 @@ func toLowerHex(s string) string {
 }
 
 // Get returns the result cached for the PDF whose sha256 is sha (lower-case
-// hex). A missing, corrupt or outdated entry is a miss.
+// hex). A missing, corrupt or outdated entry is a miss, and so is a
+// document recorded as broken (see Broken).
 func (c *Cache) Get(sha string) (Text, bool) {
-	p := c.path(sha)
-	if p == "" {
-		return Text{}, false
-	}
-	data, err := os.ReadFile(p)
-	if err != nil {
-		return Text{}, false
-	}
-	e, err := decodeEntry(data)
-	if err != nil || e.Key != sha || e.Version != Version {
+	e, ok := c.entry(sha)
+	if !ok || e.Broken != nil {
 		return Text{}, false
 	}
 	return e.Text, true
+}
+
+// Broken returns the BrokenError recorded by PutBroken for the PDF whose
+// sha256 is sha, so that a nightly build need not try a broken document
+// again.
+func (c *Cache) Broken(sha string) (*BrokenError, bool) {
+	e, ok := c.entry(sha)
+	if !ok || e.Broken == nil {
+		return nil, false
+	}
+	return e.Broken, true
+}
+
+func (c *Cache) entry(sha string) (cacheEntry, bool) {
+	p := c.path(sha)
+	if p == "" {
+		return cacheEntry{}, false
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		return cacheEntry{}, false
+	}
+	e, err := decodeEntry(data)
+	if err != nil || e.Key != sha || e.Version != Version {
+		return cacheEntry{}, false
+	}
+	return e, true
 }
 
 func decodeEntry(data []byte) (cacheEntry, error) {
@@ -111,11 +132,23 @@ func decodeEntry(data []byte) (cacheEntry, error) {
 
 // Put stores t as the result for the PDF whose sha256 is sha.
 func (c *Cache) Put(sha string, t Text) error {
+	return c.put(cacheEntry{Key: sha, Version: Version, Text: t})
+}
+
+// PutBroken records that the PDF whose sha256 is sha is broken. Whether to
+// record a failure due to a limit (b.Limit: a timeout on a loaded machine)
+// is the caller's choice; a Version change forgets every record.
+func (c *Cache) PutBroken(sha string, b *BrokenError) error {
+	return c.put(cacheEntry{Key: sha, Version: Version, Broken: b})
+}
+
+func (c *Cache) put(e cacheEntry) error {
+	sha := e.Key
 	p := c.path(sha)
 	if p == "" {
 		return fmt.Errorf("extract cache: %q is not a sha256", sha)
 	}
-	raw, err := json.Marshal(cacheEntry{Key: sha, Version: Version, Text: t})
+	raw, err := json.Marshal(e)
 	if err != nil {
 		return err
 	}

@@ -87,6 +87,35 @@ func TestCacheCorruptIsMiss(t *testing.T) {
 	}
 }
 
+func TestCacheBroken(t *testing.T) {
+	c, _ := OpenCache(t.TempDir())
+	key := Sum([]byte("%PDF broken"))
+	if _, ok := c.Broken(key); ok {
+		t.Fatal("broken record in an empty cache")
+	}
+	want := &BrokenError{Reason: "extraction timed out after 1m0s (worker killed)", Limit: true}
+	if err := c.PutBroken(key, want); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.Get(key); ok {
+		t.Error("Get hit on a broken record")
+	}
+	got, ok := c.Broken(key)
+	if !ok || *got != *want {
+		t.Errorf("Broken = %+v, %v; want %+v", got, ok, want)
+	}
+	// A later good result replaces the record.
+	if err := c.Put(key, sampleText()); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.Broken(key); ok {
+		t.Error("broken record survived a Put")
+	}
+	if _, ok := c.Get(key); !ok {
+		t.Error("Get missed after Put")
+	}
+}
+
 func flip(b []byte, i int) []byte {
 	out := append([]byte(nil), b...)
 	out[i] ^= 0x55

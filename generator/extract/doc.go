@@ -50,10 +50,10 @@
 //
 // # Cache
 //
-// A Cache keeps Texts keyed by the sha256 of the PDF (Sum) in the state
-// directory — compressed, checksummed, written atomically, a corrupt or
-// outdated (Version) entry a miss — so a nightly build extracts only new
-// documents. The build's loop is then
+// A Cache keeps Texts, and BrokenErrors if the build wants, keyed by the
+// sha256 of the PDF (Sum) in the state directory — compressed, checksummed,
+// written atomically, a corrupt or outdated (Version) entry a miss — so a
+// nightly build extracts only new documents. The build's loop is then
 //
 //	cache, err := extract.OpenCache(filepath.Join(state, "extract"))
 //	pool, err := extract.NewPool(extract.Options{CacheDir: filepath.Join(state, "wazero"), Logger: log})
@@ -61,16 +61,24 @@
 //	for each document (in a bounded group of goroutines; Extract blocks while all workers are busy):
 //		key := extract.Sum(pdf)
 //		txt, ok := cache.Get(key)
-//		if !ok {
+//		if b, broken := cache.Broken(key); broken {
+//			err = b // broken on an earlier night: not tried again
+//		} else if !ok {
 //			txt, err = pool.Extract(ctx, doc.Type, pdf)
-//			if f, isFinding := extract.Finding(doc.Path, doc.ID, txt, err); isFinding {
-//				findings.Add(f)
-//			} else if err != nil {
+//			var b *extract.BrokenError
+//			switch {
+//			case err == nil:
+//				cache.Put(key, txt)
+//			case errors.As(err, &b):
+//				if !b.Limit { // a timeout may pass on a quieter night
+//					cache.PutBroken(key, b)
+//				}
+//			default:
 //				return err // not the document's fault
 //			}
-//			if err == nil {
-//				cache.Put(key, txt)
-//			}
+//		}
+//		if f, isFinding := extract.Finding(doc.Path, doc.ID, txt, err); isFinding {
+//			findings.Add(f)
 //		}
 //
 // # Measurements

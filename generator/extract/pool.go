@@ -83,7 +83,11 @@ func (o *Options) setDefaults() {
 // encrypted, hangs the parser past the timeout or needs more memory than the
 // limit. It is a finding about the document, not a failure of the build.
 type BrokenError struct {
-	Reason string
+	Reason string `json:"reason"`
+	// Limit is true when the document hit the timeout or the memory limit:
+	// another run, less loaded or with other limits, might read it. False
+	// when the engine refused it or the worker crashed on it.
+	Limit bool `json:"limit,omitempty"`
 }
 
 func (e *BrokenError) Error() string { return "broken PDF: " + e.Reason }
@@ -223,12 +227,12 @@ func (p *Pool) run(ctx context.Context, pdf []byte) (workerResult, error) {
 		if ctx.Err() != nil {
 			return workerResult{}, ctx.Err()
 		}
-		reason := w.deathReason(err, p.opts)
+		reason, limit := w.deathReason(err, p.opts)
 		p.mu.Lock()
 		p.stats.Died++
 		p.mu.Unlock()
 		p.opts.Logger.Warn("extract worker died", "pid", w.cmd.Process.Pid, "reason", reason)
-		return workerResult{}, &BrokenError{Reason: reason}
+		return workerResult{}, &BrokenError{Reason: reason, Limit: limit}
 	}
 	w.uses++
 	if w.uses >= p.opts.RecycleAfter || res.Retire {
@@ -406,28 +410,29 @@ func (w *worker) stop() {
 	}
 }
 
-// deathReason explains, for a finding, why the worker failed on a document.
-// It is called after kill, so the exit status and stderr are complete.
-func (w *worker) deathReason(err error, opts Options) string {
+// deathReason explains, for a finding, why the worker failed on a document,
+// and whether a limit (time, memory) was the cause. It is called after
+// kill, so the exit status and stderr are complete.
+func (w *worker) deathReason(err error, opts Options) (string, bool) {
 	var to errTimeout
 	if errors.As(err, &to) {
-		return fmt.Sprintf("extraction timed out after %s (worker killed)", to.d)
+		return fmt.Sprintf("extraction timed out after %s (worker killed)", to.d), true
 	}
 	msg := w.stderr.String()
 	switch {
 	case strings.Contains(msg, "stack overflow") || strings.Contains(msg, "stack exceeds"):
-		return "stack overflow in the extractor (worker died)"
+		return "stack overflow in the extractor (worker died)", false
 	case strings.Contains(msg, "out of memory") || strings.Contains(msg, "cannot allocate memory"):
-		return fmt.Sprintf("extraction needed more than the %d MiB memory limit (worker died)", opts.MemoryLimit>>20)
+		return fmt.Sprintf("extraction needed more than the %d MiB memory limit (worker died)", opts.MemoryLimit>>20), true
 	}
 	state := "no exit status"
 	if ps := w.cmd.ProcessState; ps != nil {
 		state = ps.String()
 	}
 	if line := w.stderr.lastLine(); line != "" {
-		return fmt.Sprintf("extractor crashed (%s): %s", state, line)
+		return fmt.Sprintf("extractor crashed (%s): %s", state, line), false
 	}
-	return fmt.Sprintf("extractor crashed (%s)", state)
+	return fmt.Sprintf("extractor crashed (%s)", state), false
 }
 
 // tail keeps what a worker's stderr says about its death: the first line

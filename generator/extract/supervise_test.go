@@ -15,18 +15,19 @@ func TestSupervision(t *testing.T) {
 	ctx := context.Background()
 	for _, tc := range []struct {
 		doc, reason string
+		limit       bool
 	}{
-		{"hang", "timed out after 2s"},
-		{"overflow", "stack overflow"},
-		{"exit", "exit status 3"},
-		{"panic", "extractor panic: engine state corrupted"},
-		{"error", "no pages"},
+		{"hang", "timed out after 2s", true},
+		{"overflow", "stack overflow", false},
+		{"exit", "exit status 3", false},
+		{"panic", "extractor panic: engine state corrupted", false},
+		{"error", "no pages", false},
 	} {
 		began := time.Now()
 		_, err := p.Extract(ctx, "SPC", []byte(tc.doc))
 		var b *BrokenError
-		if !errors.As(err, &b) || !strings.Contains(b.Reason, tc.reason) {
-			t.Errorf("%s: %v, want a BrokenError saying %q", tc.doc, err, tc.reason)
+		if !errors.As(err, &b) || !strings.Contains(b.Reason, tc.reason) || b.Limit != tc.limit {
+			t.Errorf("%s: %#v, want a BrokenError saying %q, limit %v", tc.doc, err, tc.reason, tc.limit)
 		}
 		if took := time.Since(began); took > 5*time.Second {
 			t.Errorf("%s took %s", tc.doc, took)
