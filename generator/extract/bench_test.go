@@ -1,0 +1,182 @@
+package extract
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// benchFiles lists the PDFs of the directories in MIP_BENCH_PDFS (separated
+// by ':'), by default the test corpus and the shared regulator PDFs.
+func benchFiles(tb testing.TB) []string {
+	dirs := os.Getenv("MIP_BENCH_PDFS")
+	if dirs == "" {
+		dirs = "testdata/corpus:" + sharedPDFs
+	}
+	var files []string
+	for _, d := range filepath.SplitList(dirs) {
+		m, _ := filepath.Glob(filepath.Join(d, "*.pdf"))
+		files = append(files, m...)
+	}
+	if len(files) == 0 {
+		tb.Skip("no PDFs in " + dirs)
+	}
+	return files
+}
+
+// words splits text into lower-case words of letters and digits, counted.
+func words(text string) map[string]int {
+	out := map[string]int{}
+	for _, w := range strings.FieldsFunc(strings.ToLower(norm.NFKC.String(text)), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsNumber(r)
+	}) {
+		out[w]++
+	}
+	return out
+}
+
+// overlap counts the words of ref also found in got (as multisets).
+func overlap(ref, got map[string]int) (found, total int) {
+	for w, n := range ref {
+		total += n
+		found += min(n, got[w])
+	}
+	return found, total
+}
+
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkPDF compares the pool with poppler's pdftotext on the same files
+// in one run: word recall against pdftotext (on files where it finds at
+// least 50 words), and pages per CPU-second of each (ours counts the worker
+// processes, their start included, and this process's normalising and
+// sectioning). Run it with
+//
+//	go test ./generator/extract -run '^$' -bench PDF -benchtime 1x
+//	MIP_BENCH_PDFS=dir1:dir2 go test ./generator/extract -run '^$' -bench PDF -benchtime 1x -v
+func BenchmarkPDF(b *testing.B) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		b.Skip("pdftotext (Debian package poppler-utils) is not installed")
+	}
+	files := benchFiles(b)
+	for b.Loop() {
+		var refCPU, ourCPU time.Duration
+		var pages, refPages, found, total, hangs, broken int
+		refWords := make([]map[string]int, len(files))
+		for i, f := range files {
+			cmd := exec.Command("pdftotext", "-q", "-enc", "UTF-8", f, "-")
+			var out bytes.Buffer
+			cmd.Stdout = &out
+			cmd.Run() // a file pdftotext rejects counts with no words
+			refCPU += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+			refWords[i] = words(out.String())
+			refPages += bytes.Count(out.Bytes(), []byte("\f"))
+		}
+		p := testPool(b, Options{Workers: 1, Timeout: time.Minute})
+		texts := make([]Text, len(files))
+		began := selfCPU()
+		for i, f := range files {
+			txt, err := p.ExtractFile(context.Background(), docTypeOf(f), f)
+			if err != nil {
+				broken++
+				if strings.Contains(err.Error(), "timed out") {
+					hangs++
+				}
+				b.Logf("%s: %v", filepath.Base(f), err)
+			}
+			pages += len(txt.Pages)
+			texts[i] = txt
+		}
+		ourCPU = selfCPU() - began
+		for i, f := range files {
+			txt := texts[i]
+			if tot := sum(refWords[i]); tot >= 50 {
+				fo, to := overlap(refWords[i], words(strings.Join(txt.Pages, "\n")))
+				found += fo
+				total += to
+				if r := float64(fo) / float64(to); r < 0.97 {
+					b.Logf("%s: recall %.3f (%d of %d words)", filepath.Base(f), r, fo, to)
+				}
+			}
+		}
+		p.Close()
+		st := p.Stats()
+		b.Logf("this process %s, workers %s (of which starting %s), pdftotext %s", ourCPU, st.CPU, st.StartCPU, refCPU)
+		ourCPU += st.CPU
+		recall := float64(found) / float64(max(total, 1))
+		ours := float64(pages) / ourCPU.Seconds()
+		ref := float64(refPages) / refCPU.Seconds()
+		b.ReportMetric(float64(len(files)), "files")
+		b.ReportMetric(float64(pages), "pages")
+		b.ReportMetric(recall, "recall")
+		b.ReportMetric(ours, "pages/cpu-s")
+		b.ReportMetric(ref, "pdftotext-pages/cpu-s")
+		b.ReportMetric(ours/ref, "x-pdftotext")
+		// Without the worker's start, as in a long build where a start
+		// serves RecycleAfter documents.
+		b.ReportMetric(float64(pages)/(ourCPU-st.StartCPU).Seconds()/ref, "x-pdftotext-started")
+		b.ReportMetric(float64(st.PeakRSS>>20), "worker-peak-MiB")
+		b.ReportMetric(float64(broken), "broken")
+		b.ReportMetric(float64(hangs), "hangs")
+	}
+}
+
+func sum(m map[string]int) (n int) {
+	for _, c := range m {
+		n += c
+	}
+	return n
+}
+
+// BenchmarkWorkerStart measures starting a worker and extracting one small
+// document, with an empty compilation cache (PDFium compiled from
+// WebAssembly) and with a warm one.
+//
+//	go test ./generator/extract -run '^$' -bench WorkerStart -benchtime 3x
+func BenchmarkWorkerStart(b *testing.B) {
+	pdf, err := os.ReadFile("testdata/corpus/pil-ghostscript.pdf")
+	if err != nil {
+		b.Fatal(err)
+	}
+	warm := b.TempDir()
+	for _, bc := range []struct {
+		name  string
+		cache func() string
+	}{
+		{"cold", func() string { return b.TempDir() }},
+		{"cached", func() string { return warm }},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			if bc.name == "cached" {
+				p := testPool(b, Options{Workers: 1, CacheDir: warm})
+				if _, err := p.Extract(context.Background(), "PIL", pdf); err != nil {
+					b.Fatal(err)
+				}
+				p.Close()
+			}
+			var cpu time.Duration
+			for b.Loop() {
+				p := testPool(b, Options{Workers: 1, CacheDir: bc.cache()})
+				if _, err := p.Extract(context.Background(), "PIL", pdf); err != nil {
+					b.Fatal(err)
+				}
+				p.Close()
+				cpu += p.Stats().CPU
+			}
+			b.ReportMetric(cpu.Seconds()/float64(b.N), "worker-cpu-s/op")
+		})
+	}
+}

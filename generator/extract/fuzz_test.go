@@ -1,0 +1,155 @@
+package extract
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+	"unicode/utf8"
+)
+
+// checkText asserts what every successful extraction must satisfy.
+func checkText(t *testing.T, txt Text) {
+	t.Helper()
+	if txt.Meta.Pages != len(txt.Pages) {
+		t.Errorf("meta says %d pages, got %d", txt.Meta.Pages, len(txt.Pages))
+	}
+	for i, p := range txt.Pages {
+		if !utf8.ValidString(p) {
+			t.Errorf("page %d is not UTF-8", i+1)
+		}
+		if Normalize(p) != p {
+			t.Errorf("page %d is not normalised: %q", i+1, p)
+		}
+	}
+	checkSections(t, txt.Sections, len(txt.Pages))
+}
+
+func checkSections(t *testing.T, secs []Section, pages int) {
+	t.Helper()
+	seen := map[string]bool{}
+	last := 0
+	for _, s := range secs {
+		if seen[s.ID] {
+			t.Errorf("section %s twice", s.ID)
+		}
+		seen[s.ID] = true
+		if s.Page < 1 || s.Page > pages || s.Page < last {
+			t.Errorf("section %s on page %d (of %d, after page %d)", s.ID, s.Page, pages, last)
+		}
+		last = s.Page
+	}
+}
+
+// FuzzExtract feeds arbitrary bytes, seeded with the corpus and the
+// malformed cases, through a real worker: the outcome is a result or a
+// BrokenError, within the timeout, and a result is well formed. Fuzzing
+// starts processes and is slow; run it with
+//
+//	go test ./generator/extract -run '^$' -fuzz FuzzExtract -fuzztime 2m
+func FuzzExtract(f *testing.F) {
+	files, _ := filepath.Glob("testdata/corpus/*.pdf")
+	for _, name := range files {
+		if data, err := os.ReadFile(name); err == nil && len(data) < 64<<10 {
+			f.Add(data)
+		}
+	}
+	for _, c := range malformedCorpus(f) {
+		if len(c.pdf) < 64<<10 {
+			f.Add(c.pdf)
+		}
+	}
+	// The timeout stays under the fuzzer's own 10 s limit per input.
+	opts := Options{Workers: 1, Timeout: 5 * time.Second, MemoryLimit: 512 << 20}
+	if fl := flag.Lookup("test.fuzz"); fl != nil && fl.Value.String() != "" {
+		// Fuzzing instruments this binary for coverage, which makes a
+		// worker's start take seconds: use a plain worker binary.
+		exe := filepath.Join(f.TempDir(), "worker")
+		if out, err := exec.Command("go", "build", "-o", exe, "./testdata/worker").CombinedOutput(); err != nil {
+			f.Fatalf("build worker: %v\n%s", err, out)
+		}
+		opts.Command = []string{exe}
+		opts.CacheDir = testCacheDir(f)
+	}
+	p := testPool(f, opts)
+	f.Fuzz(func(t *testing.T, pdf []byte) {
+		txt, err := p.Extract(context.Background(), "SPC", pdf)
+		if err != nil {
+			if !IsBroken(err) {
+				t.Fatalf("not a finding: %v", err)
+			}
+			return
+		}
+		checkText(t, txt)
+	})
+}
+
+// FuzzSections: any pages split without panic into well-formed sections
+// that keep every body line of the input.
+func FuzzSections(f *testing.F) {
+	f.Add("SPC", "1. NAME OF THE MEDICINAL PRODUCT\nX\n4.1\nTherapeutic indications\nPain.", "10 DATE OF REVISION OF THE TEXT\n12/2020")
+	f.Add("PIL", "What is in this leaflet\n1. What X is and what it is used for\n2. What you need to know before you take X", "1. What X is and\nwhat it is used for\nPain.\nPage 1 of 2")
+	f.Add("PAR", "LAY SUMMARY\nText\nI INTRODUCTION\nMore", "II QUALITY ASPECTS\nEnd")
+	f.Fuzz(func(t *testing.T, typ, a, b string) {
+		pages := []string{Normalize(a), Normalize(b)}
+		secs := Sections(typ, pages)
+		checkSections(t, secs, len(pages))
+		var all strings.Builder
+		for _, s := range secs {
+			all.WriteString(s.Heading + "\n" + s.Text + "\n")
+		}
+		for _, s := range secs {
+			if s.Text != "" && !strings.Contains(pages[0]+"\n"+pages[1], strings.SplitN(s.Text, "\n", 2)[0]) {
+				t.Errorf("section %s has text not in the input: %q", s.ID, s.Text)
+			}
+		}
+		RevisionDate(secs)
+	})
+}
+
+// FuzzNormalize: the result is UTF-8, has no control characters but
+// newlines, and normalising again changes nothing.
+func FuzzNormalize(f *testing.F) {
+	f.Add("ﬁlm\r\n\u0002x\ufffe\ufffd\x00\t y\u00ad\n\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		n := Normalize(s)
+		if !utf8.ValidString(n) {
+			t.Fatalf("not UTF-8: %q", n)
+		}
+		for _, r := range n {
+			if r != '\n' && unicode.IsControl(r) {
+				t.Fatalf("control %U in %q", r, n)
+			}
+		}
+		if again := Normalize(n); again != n {
+			t.Fatalf("not idempotent: %q → %q → %q", s, n, again)
+		}
+	})
+}
+
+// FuzzCacheEntry: no bytes on disk make Get panic or return a result that
+// was not stored.
+func FuzzCacheEntry(f *testing.F) {
+	c, _ := OpenCache(f.TempDir())
+	key := Sum([]byte("k"))
+	c.Put(key, sampleText())
+	good, _ := os.ReadFile(c.path(key))
+	f.Add(good)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		if err := os.WriteFile(c.path(key), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := c.Get(key); ok && !bytes.Equal(data, good) {
+			// Only an intact entry (checksum over the payload) is a hit.
+			if _, err := decodeEntry(data); err != nil {
+				t.Fatalf("hit on an entry that does not decode")
+			}
+		}
+	})
+}

@@ -1,0 +1,30 @@
+package extract
+
+// Text is the result of extracting one document.
+type Text struct {
+	// Pages holds the normalised text of each page, in order.
+	Pages []string `json:"pages"`
+	// Sections is the document's structure as Sections computes it.
+	Sections []Section `json:"sections,omitempty"`
+	// RevisionDate is the SPC's "date of revision of the text" (section 10)
+	// as YYYY-MM-DD, or YYYY-MM when the document names only a month; empty
+	// when not found.
+	RevisionDate string `json:"revision_date,omitempty"`
+	// HasText is false for a document without a text layer (a scan without
+	// OCR): its content cannot be searched.
+	HasText bool `json:"has_text"`
+	// Meta is the document information dictionary and page count.
+	Meta Metadata `json:"meta"`
+}
+
+// Metadata is what the PDF says about itself.
+type Metadata struct {
+	Pages    int    `json:"pages"`
+	Title    string `json:"title,omitempty"`
+	Author   string `json:"author,omitempty"`
+	Subject  string `json:"subject,omitempty"`
+	Creator  string `json:"creator,omitempty"`
+	Producer string `json:"producer,omitempty"`
+	Created  string `json:"created,omitempty"`
+	Modified string `json:"modified,omitempty"`
+}

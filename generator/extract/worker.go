@@ -1,0 +1,160 @@
+package extract
+
+import (
+	"bufio"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"runtime/debug"
+)
+
+// The protocol between the pool and a worker process is a sequence of frames
+// on the worker's stdin and stdout: one byte of kind, a big-endian uint32
+// length, then the payload.
+//
+//	pool → worker: frameConfig (JSON workerConfig), then any number of frameDoc (PDF bytes)
+//	worker → pool: frameReady once the engine is up, then one frameResult (JSON workerResult) per frameDoc
+const (
+	frameConfig = 'c'
+	frameDoc    = 'd'
+	frameReady  = 'r'
+	frameResult = 'o'
+)
+
+// maxStack bounds a worker goroutine's stack.
+const maxStack = 64 << 20
+
+// maxFrame bounds a frame's payload: no PDF the portal serves comes near it.
+const maxFrame = 512 << 20
+
+type workerConfig struct {
+	CacheDir    string `json:"cache_dir"`
+	MemoryLimit uint64 `json:"memory_limit"`
+}
+
+type workerResult struct {
+	Pages []string `json:"pages"`
+	Meta  Metadata `json:"meta"`
+	// Broken, when set, says why the document could not be read.
+	Broken string `json:"broken,omitempty"`
+	// Retire asks the pool to replace this worker: the engine panicked and
+	// its state can no longer be trusted.
+	Retire bool `json:"retire,omitempty"`
+}
+
+func writeFrame(w *bufio.Writer, kind byte, payload []byte) error {
+	var hdr [5]byte
+	hdr[0] = kind
+	binary.BigEndian.PutUint32(hdr[1:], uint32(len(payload)))
+	if _, err := w.Write(hdr[:]); err != nil {
+		return err
+	}
+	if _, err := w.Write(payload); err != nil {
+		return err
+	}
+	return w.Flush()
+}
+
+func readFrame(r io.Reader) (byte, []byte, error) {
+	var hdr [5]byte
+	if _, err := io.ReadFull(r, hdr[:]); err != nil {
+		return 0, nil, err
+	}
+	n := binary.BigEndian.Uint32(hdr[1:])
+	if n > maxFrame {
+		return 0, nil, fmt.Errorf("frame of %d bytes is over the %d limit", n, maxFrame)
+	}
+	buf := make([]byte, n)
+	if _, err := io.ReadFull(r, buf); err != nil {
+		return 0, nil, fmt.Errorf("short frame: %w", err)
+	}
+	return hdr[0], buf, nil
+}
+
+// ServeWorker is the worker side of the pool: it reads a configuration and
+// then documents from r, extracts each with PDFium and writes the raw page
+// text and metadata to w, until r ends. The CLI's hidden `mip extract-worker`
+// command calls it with os.Stdin and os.Stdout; nothing else may write to
+// that stdout. A document that crashes or hangs the process is the pool's to
+// detect: this loop never sees it end.
+func ServeWorker(r io.Reader, w io.Writer) error {
+	br := bufio.NewReader(r)
+	bw := bufio.NewWriter(w)
+	kind, payload, err := readFrame(br)
+	if err != nil {
+		return fmt.Errorf("read worker config: %w", err)
+	}
+	if kind != frameConfig {
+		return fmt.Errorf("first frame is %q, want config", kind)
+	}
+	var cfg workerConfig
+	if err := json.Unmarshal(payload, &cfg); err != nil {
+		return fmt.Errorf("decode worker config: %w", err)
+	}
+	if cfg.MemoryLimit > 0 {
+		// Collect garbage hard well before the address-space limit, so
+		// that only a document that really needs the memory dies of it.
+		debug.SetMemoryLimit(int64(cfg.MemoryLimit / 2))
+	}
+	// The WebAssembly linear memory gets half the bound; the Go heap, the
+	// compiled module and the copies of the document need the rest.
+	eng, err := newPDFiumEngine(cfg.CacheDir, cfg.MemoryLimit/2)
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	return serve(eng, br, bw)
+}
+
+// serve runs the document loop with any Engine.
+func serve(eng Engine, r io.Reader, w *bufio.Writer) error {
+	// A runaway recursion should die quickly, not after growing a 1 GB
+	// stack (the default) against the memory limit.
+	debug.SetMaxStack(maxStack)
+	if err := writeFrame(w, frameReady, nil); err != nil {
+		return err
+	}
+	for {
+		kind, payload, err := readFrame(r)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if kind != frameDoc {
+			return fmt.Errorf("unexpected frame %q", kind)
+		}
+		var res workerResult
+		pages, meta, panicked, err := safeExtract(eng, payload)
+		if err != nil {
+			res.Broken = err.Error()
+			res.Retire = panicked
+		} else {
+			res.Pages, res.Meta = pages, meta
+		}
+		out, err := json.Marshal(res)
+		if err != nil {
+			return err
+		}
+		if err := writeFrame(w, frameResult, out); err != nil {
+			return err
+		}
+	}
+}
+
+// safeExtract turns a panic in the engine into an error for the document.
+// (Stack overflows and hangs are not recoverable here; the pool handles
+// those by killing the process.)
+func safeExtract(eng Engine, pdf []byte) (pages []string, meta Metadata, panicked bool, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			panicked = true
+			err = fmt.Errorf("extractor panic: %v", p)
+		}
+	}()
+	pages, meta, err = eng.Extract(pdf)
+	return pages, meta, false, err
+}
