@@ -109,6 +109,7 @@ func BenchmarkIngest(b *testing.B) {
 				Sentinel:  []string{filepath.Join(exp, "sentinel")},
 				LegacyCSV: filepath.Join(exp, "legacy", "export.csv"),
 				PARs:      filepath.Join(exp, "pars"),
+				SkipText:  true, // extraction has its own benchmark beside pdftotext
 				Out:       filepath.Join(tmp, "site"),
 				State:     filepath.Join(tmp, "state"),
 			})

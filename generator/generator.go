@@ -19,6 +19,7 @@ import (
 
 	"mip/generator/catalogue"
 	"mip/generator/documents"
+	"mip/generator/extract"
 	"mip/generator/finding"
 	"mip/generator/ingest"
 	"mip/generator/pages"
@@ -34,8 +35,14 @@ type Options struct {
 	Strict     bool
 	MaxPDFSize int64     // default documents.DefaultMaxSize
 	Now        time.Time // the build's time; default time.Now()
-	Workers    int       // PDF checks at once; default GOMAXPROCS
+	Workers    int       // PDF checks and text extractions at once; default GOMAXPROCS
 	Log        *slog.Logger
+	// SkipText leaves text extraction out: pages and search get metadata
+	// only, and documents not yet extracted are extracted by a later build.
+	SkipText bool
+	// ExtractCommand starts a text extraction worker process; default this
+	// executable with the argument extract.WorkerCommand.
+	ExtractCommand []string
 }
 
 // ErrFindings is returned by a strict build that found problems.
@@ -149,6 +156,15 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 		o.Log.Info("read input", "input", in.name, "read", counts.Read, "accepted", counts.Accepted, "rejected", counts.Rejected)
 	}
 	cat.LinkRevisions()
+	if !o.SkipText {
+		cache, err := extract.OpenCache(filepath.Join(o.State, "text"))
+		if err != nil {
+			return rep, err
+		}
+		if err := extractText(ctx, o, cat, store, cache, &fl); err != nil {
+			return rep, err
+		}
+	}
 	rep.Changes = cat.Changes()
 	for _, c := range rep.Inputs {
 		rep.Totals.Add(c)

@@ -59,7 +59,8 @@ func buildCommand() *cli.Command {
 			&cli.BoolFlag{Name: "strict", Usage: "fail on any problem in the input"},
 			&cli.BoolFlag{Name: "json", Usage: "print the build report as JSON on stdout"},
 			&cli.Int64Flag{Name: "max-pdf-size", Usage: "refuse PDFs larger than `BYTES`", Value: 100 << 20},
-			&cli.IntFlag{Name: "workers", Usage: "check `N` PDFs at once (default: one per core)"},
+			&cli.IntFlag{Name: "workers", Usage: "check and extract `N` PDFs at once (default: one per core)"},
+			&cli.BoolFlag{Name: "skip-text", Usage: "do not extract PDF text now (a later build will)"},
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			if len(cmd.StringSlice("sentinel")) == 0 && cmd.String("legacy-csv") == "" && cmd.String("pars") == "" {
@@ -74,6 +75,7 @@ func buildCommand() *cli.Command {
 				Strict:     cmd.Bool("strict"),
 				MaxPDFSize: cmd.Int64("max-pdf-size"),
 				Workers:    cmd.Int("workers"),
+				SkipText:   cmd.Bool("skip-text"),
 				Now:        buildTime(),
 				Log:        logger(cmd.Root().ErrWriter),
 			}

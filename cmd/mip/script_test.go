@@ -8,9 +8,14 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"mip/generator/extract"
 )
 
 func TestMain(m *testing.M) {
+	if len(os.Args) == 2 && os.Args[1] == extract.WorkerCommand {
+		os.Exit(runWorker())
+	}
 	testscript.Main(m, map[string]func(){
 		"mip": func() {
 			if err := app().Run(context.Background(), os.Args); err != nil {

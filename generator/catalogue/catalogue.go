@@ -79,11 +79,42 @@ type Document struct {
 	SupersededBy string    `json:"superseded_by,omitempty"`
 	// Added and WithdrawnAt are build generations; FirstSeen the time of the
 	// build that first published the document.
+	// Text says what text extraction found; nil until the document has been
+	// through it.
+	Text        *TextInfo  `json:"text,omitempty"`
 	Added       int        `json:"added_generation"`
 	FirstSeen   time.Time  `json:"first_seen"`
 	WithdrawnAt int        `json:"withdrawn_generation,omitempty"`
 	WithdrawnOn *time.Time `json:"withdrawn,omitempty"`
 }
+
+// TextInfo is what text extraction found in a document. The text itself
+// stays in the extraction cache.
+type TextInfo struct {
+	Available    bool           `json:"available"`
+	RevisionDate string         `json:"revision_date,omitempty"`
+	Outline      []OutlineEntry `json:"outline,omitempty"`
+}
+
+// OutlineEntry is one section of a document.
+type OutlineEntry struct {
+	ID      string `json:"id"`
+	Number  string `json:"number,omitempty"`
+	Heading string `json:"heading,omitempty"`
+	Page    int    `json:"page"`
+}
+
+// SourceRef names the export file and record that first published the
+// document, for messages about it.
+func (d *Document) SourceRef() (file, record string) {
+	if len(d.Sources) == 0 {
+		return "", ""
+	}
+	return d.Sources[0].File, d.Sources[0].ID
+}
+
+// SortedDocuments returns the content addresses of every document, sorted.
+func (c *Catalogue) SortedDocuments() []string { return sortedKeys(c.Documents) }
 
 // Live reports whether the document is listed and searchable.
 func (d *Document) Live() bool { return d.Status == Current }

@@ -49,6 +49,10 @@ type DocumentJSON struct {
 	SourceIDs    []string            `json:"source_ids"`
 	Supersedes   []string            `json:"supersedes,omitempty"`
 	SupersededBy string              `json:"superseded_by,omitempty"`
+	// Text says whether the document's text could be extracted, with its
+	// section outline and the SPC's date of revision; absent until the
+	// document has been through extraction.
+	Text *catalogue.TextInfo `json:"text,omitempty"`
 }
 
 // DocSummary is a document as a product lists it.
@@ -140,7 +144,7 @@ func documentJSON(c *catalogue.Catalogue, d *catalogue.Document) DocumentJSON {
 		Products: []Ref{}, Substances: []Ref{}, Licences: d.Licences, Territory: d.Territory,
 		Keywords: d.Keywords, Holder: d.Holder, Created: d.Created, FirstSeen: d.FirstSeen,
 		Withdrawn: d.WithdrawnOn, Size: d.Size, Pages: d.Pages, PDFTitle: d.PDFTitle,
-		SourceIDs: []string{}, Supersedes: d.Supersedes, SupersededBy: d.SupersededBy,
+		SourceIDs: []string{}, Supersedes: d.Supersedes, SupersededBy: d.SupersededBy, Text: d.Text,
 	}
 	if j.Licences == nil {
 		j.Licences = []catalogue.Licence{}

@@ -1,0 +1,22 @@
+package generator
+
+import (
+	"fmt"
+	"os"
+	"testing"
+
+	"mip/generator/extract"
+)
+
+// TestMain lets the test binary serve as the text extraction worker that
+// Build starts (it re-executes its own binary with extract.WorkerCommand).
+func TestMain(m *testing.M) {
+	if len(os.Args) == 2 && os.Args[1] == extract.WorkerCommand {
+		if err := extract.ServeWorker(os.Stdin, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "extract worker:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
