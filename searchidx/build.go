@@ -237,7 +237,8 @@ func order(docs []Doc) ([]ordered, error) {
 // docTerm is what one document holds of one term.
 type docTerm struct {
 	term     string
-	tf       uint32   // weighted occurrences
+	fieldTF  uint32   // weighted occurrences in licence, product, substance and keyword fields
+	textTF   uint32   // weighted occurrences in title, headings and text
 	sections uint32   // bit c set: occurs in section code c
 	exact    []string // surface forms, sorted
 	field    bool     // occurs in a weighted field (licence, product, substance, keyword)
@@ -261,7 +262,11 @@ func analyseDoc(o ordered, variants variantTable) analysed {
 					dt = &docTerm{term: term}
 					acc[term] = dt
 				}
-				dt.tf += weight
+				if field {
+					dt.fieldTF += weight
+				} else {
+					dt.textTF += weight
+				}
 				dt.sections |= sections
 				dt.field = dt.field || field
 				if i == 0 && t.Exact != "" && !slices.Contains(dt.exact, t.Exact) {
@@ -314,7 +319,8 @@ func analyseDoc(o ordered, variants variantTable) analysed {
 // posting accumulates one term's documents in doc-id order.
 type posting struct {
 	docs     []uint32
-	tfs      []uint32
+	fieldTFs []uint32
+	textTFs  []uint32
 	lens     []uint32
 	sections map[uint8][]uint32
 	exact    map[string][]uint32
@@ -332,6 +338,7 @@ func build(docs []Doc, opts Options, variants variantTable) (*output, error) {
 	// to the postings, not to every document's term list at once.
 	postings := map[string]*posting{}
 	facets := map[string][]uint32{}
+	products := map[string][]uint32{}
 	var totalLen float64
 	const window = 512
 	res := make([]analysed, window)
@@ -363,7 +370,8 @@ func build(docs []Doc, opts Options, variants variantTable) (*output, error) {
 					postings[dt.term] = p
 				}
 				p.docs = append(p.docs, id)
-				p.tfs = append(p.tfs, dt.tf)
+				p.fieldTFs = append(p.fieldTFs, dt.fieldTF)
+				p.textTFs = append(p.textTFs, dt.textTF)
 				p.lens = append(p.lens, a.length)
 				p.field = p.field || dt.field
 				for c := uint8(0); c < 32; c++ {
@@ -381,6 +389,13 @@ func build(docs []Doc, opts Options, variants variantTable) (*output, error) {
 					p.exact[x] = append(p.exact[x], id)
 				}
 			}
+			for _, pr := range ord[i].doc.Products {
+				if k := productKey(pr); k != "" {
+					if l := products[k]; len(l) == 0 || l[len(l)-1] != id {
+						products[k] = append(l, id)
+					}
+				}
+			}
 			for _, s := range ord[i].doc.Substances {
 				k := format.FacetPrefix + analysis.Fold(strings.TrimSpace(s))
 				if l := facets[k]; len(l) == 0 || l[len(l)-1] != id {
@@ -394,7 +409,9 @@ func build(docs []Doc, opts Options, variants variantTable) (*output, error) {
 		avgLen = totalLen / float64(n)
 	}
 
-	// Score every (term, doc) pair with BM25 and quantise on one global scale.
+	// Score every (term, doc) pair with BM25F and quantise on one global
+	// scale. The short metadata fields are not length-normalised (b = 0);
+	// the text is, against the average text length.
 	terms := make([]string, 0, len(postings))
 	for t := range postings {
 		terms = append(terms, t)
@@ -403,9 +420,8 @@ func build(docs []Doc, opts Options, variants variantTable) (*output, error) {
 	bm25 := func(p *posting, j int) float64 {
 		df := float64(len(p.docs))
 		idf := math.Log(1 + (float64(n)-df+0.5)/(df+0.5))
-		tf := float64(p.tfs[j])
-		norm := bm25K1 * (1 - bm25B + bm25B*float64(p.lens[j])/avgLen)
-		return idf * tf * (bm25K1 + 1) / (tf + norm)
+		tf := float64(p.fieldTFs[j]) + float64(p.textTFs[j])/(1-bm25B+bm25B*float64(p.lens[j])/avgLen)
+		return idf * tf * (bm25K1 + 1) / (tf + bm25K1)
 	}
 	maxScore := 0.0
 	for _, t := range terms {
@@ -453,6 +469,9 @@ func build(docs []Doc, opts Options, variants variantTable) (*output, error) {
 	}
 	for _, k := range sortedKeys(facets) {
 		entries = append(entries, format.Entry{Key: k, Docs: roaring.BitmapOf(facets[k]...)})
+	}
+	for _, k := range sortedKeys(products) {
+		entries = append(entries, format.Entry{Key: k, Docs: roaring.BitmapOf(products[k]...)})
 	}
 	slices.SortFunc(entries, func(a, b format.Entry) int { return strings.Compare(a.Key, b.Key) })
 
@@ -522,6 +541,20 @@ func build(docs []Doc, opts Options, variants variantTable) (*output, error) {
 	return out, nil
 }
 
+// productKey returns the key of a product name: its query-mode terms joined
+// by spaces, or "" for a name of one term (its term entry serves).
+func productKey(name string) string {
+	toks := analysis.Analyze(name, analysis.QueryMode)
+	if len(toks) < 2 {
+		return ""
+	}
+	terms := make([]string, len(toks))
+	for i, t := range toks {
+		terms[i] = t.Term
+	}
+	return strings.Join(terms, format.ProductSep)
+}
+
 // vocabWorthy says whether a term goes into the typo vocabulary: a word of
 // five letters or more (typo tolerance starts there) that either appears in
 // a weighted field (a product, substance, licence or keyword) or in at
@@ -567,7 +600,13 @@ type shardCut struct {
 
 // namespace groups keys that must not share a shard: terms, facets,
 // section postings and vocabulary are fetched for different reasons.
-func namespace(key string) format.EntryKind { return format.KindOf(key) }
+// Product names share the term namespace, next to their first word.
+func namespace(key string) format.EntryKind {
+	if k := format.KindOf(key); k != format.ProductEntry {
+		return k
+	}
+	return format.TermEntry
+}
 
 // cutShards splits sorted entries into shards of about target bytes. A
 // shard ends where the next would pass the target; within the last 40% of

@@ -104,7 +104,7 @@ func syntheticDocs(n, words int, seed uint64) []Doc {
 				Licences: []string{lic}, Title: strings.ToLower(typ) + "-doc_" + display + ".pdf",
 				Card: Card{Product: product, Title: strings.ToLower(typ) + " " + display, Substances: []string{sub},
 					Licences: []string{display}, Date: "2024-03-01", Size: uint64(50000 + r.IntN(2000000)),
-					URL: "/docs/" + key[:16] + ".pdf"},
+					URL: "/docs/" + key[48:] + ".pdf"},
 			}
 			switch typ {
 			case "SPC":

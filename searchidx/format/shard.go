@@ -12,6 +12,9 @@ const (
 	FacetPrefix   = "#" // "#" + folded substance name: the documents with that substance
 	SectionPrefix = "|" // "|" + term: the term's documents per section
 	VocabPrefix   = "~" // "~" + term reversed: a typo-tolerance vocabulary entry
+	// A key holding a space is a product name: its query terms joined by
+	// spaces ("ibuprofen 200mg tablet"), sorting next to its first word.
+	ProductSep = " "
 )
 
 // EntryKind says what an entry holds; it follows from the key.
@@ -23,6 +26,7 @@ const (
 	FacetEntry
 	SectionEntry
 	VocabEntry
+	ProductEntry
 )
 
 // KindOf returns the kind of the entry with the given key.
@@ -37,6 +41,9 @@ func KindOf(key string) EntryKind {
 		return SectionEntry
 	case VocabPrefix:
 		return VocabEntry
+	}
+	if strings.Contains(key, ProductSep) {
+		return ProductEntry
 	}
 	return TermEntry
 }
@@ -67,7 +74,7 @@ type Entry struct {
 	Key      string
 	Levels   []Level          // TermEntry: highest level first
 	Exact    []Exact          // TermEntry: sorted by Surface
-	Docs     *roaring.Bitmap  // FacetEntry
+	Docs     *roaring.Bitmap  // FacetEntry, ProductEntry
 	Sections []SectionPosting // SectionEntry: sorted by Code
 	DF       uint64           // VocabEntry: documents holding the term
 }
@@ -132,7 +139,7 @@ func AppendEntry(b []byte, prev string, e *Entry) []byte {
 			b = putStr(b, x.Surface)
 			b = putBitmap(b, x.Docs)
 		}
-	case FacetEntry:
+	case FacetEntry, ProductEntry:
 		b = putBitmap(b, e.Docs)
 	case SectionEntry:
 		b = putUvarint(b, uint64(len(e.Sections)))
@@ -192,7 +199,7 @@ func DecodeShard(p []byte) (*Shard, error) {
 			for j := 0; j < nx && r.err == nil; j++ {
 				e.Exact = append(e.Exact, Exact{Surface: r.str(), Docs: r.bitmap()})
 			}
-		case FacetEntry:
+		case FacetEntry, ProductEntry:
 			e.Docs = r.bitmap()
 		case SectionEntry:
 			ns := r.count(2)

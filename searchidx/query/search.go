@@ -190,6 +190,13 @@ func (ix *Index) Search(req Request) (*Result, error) {
 	final := roaring.FastAnd(base, typeDocs, terrDocs)
 	res.Total = int(final.GetCardinality())
 
+	// A query naming a product exactly puts that product's documents first,
+	// in id order: SPC, PIL, PAR.
+	product, err := ix.productDocs(words)
+	if err != nil {
+		return nil, err
+	}
+
 	// Score and rank.
 	type scored struct {
 		id    uint32
@@ -214,6 +221,9 @@ func (ix *Index) Search(req Request) (*Result, error) {
 		}
 		if res.Fallback {
 			s += matched * 2 * ix.m.Levels
+		}
+		if product != nil && product.Contains(id) {
+			s = productScore
 		}
 		ranked = append(ranked, scored{id, s})
 	}
@@ -259,6 +269,30 @@ func (ix *Index) Search(req Request) (*Result, error) {
 		res.Facets.Substances[k] = n
 	}
 	return res, nil
+}
+
+// productScore ranks the documents of a product named exactly above all
+// others; equal scores fall back to id order.
+const productScore = 1 << 30
+
+// productDocs returns the documents of the product whose name the query's
+// words spell exactly, or nil.
+func (ix *Index) productDocs(words []*word) (*roaring.Bitmap, error) {
+	if len(words) < 2 {
+		return nil, nil
+	}
+	terms := make([]string, len(words))
+	for i, w := range words {
+		terms[i] = w.token.Term
+		if len(w.terms) == 1 {
+			terms[i] = w.terms[0] // corrected
+		}
+	}
+	e, err := ix.lookup(strings.Join(terms, format.ProductSep))
+	if err != nil || e == nil {
+		return nil, err
+	}
+	return e.Docs, nil
 }
 
 // level returns the impact level of document id for the word: the highest
