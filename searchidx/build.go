@@ -93,6 +93,10 @@ type Options struct {
 	FilesPerPack int // card files named by one pack hash; default 64
 	Levels       int // impact levels; default 8 (at most 255)
 	Workers      int // analysis goroutines; default GOMAXPROCS
+	// SectionShare: a term in more than this share of the documents gets
+	// no section postings (a section search ignores it). Default 0.1; 1
+	// keeps every term's.
+	SectionShare float64
 }
 
 func (o Options) withDefaults() Options {
@@ -112,6 +116,9 @@ func (o Options) withDefaults() Options {
 	if o.Workers <= 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
 	}
+	if o.SectionShare <= 0 {
+		o.SectionShare = 0.1
+	}
 	return o
 }
 
@@ -128,6 +135,20 @@ type Stats struct {
 	MaxShardBytes int
 	ShardBytes    int64 // all shards
 	CardBytes     int64 // all card files
+	// Namespaces breaks the shards down by what their keys hold: "terms"
+	// (with product names), "facets", "sections", "vocabulary".
+	Namespaces map[string]NamespaceStats
+}
+
+// NamespaceStats count the shards of one key namespace.
+type NamespaceStats struct {
+	Entries, Shards int
+	Bytes           int64
+}
+
+var namespaceNames = map[format.EntryKind]string{
+	format.TermEntry: "terms", format.FacetEntry: "facets",
+	format.VocabEntry: "vocabulary",
 }
 
 // BM25 parameters.
@@ -438,6 +459,7 @@ func build(docs []Doc, opts Options, variants variantTable) (*output, error) {
 		return uint8(min(max(l, 1), opts.Levels))
 	}
 
+	sectionMaxDocs := int(opts.SectionShare * float64(n))
 	entries := make([]format.Entry, 0, 2*len(postings)+len(facets))
 	for _, t := range terms {
 		p := postings[t]
@@ -455,14 +477,12 @@ func build(docs []Doc, opts Options, variants variantTable) (*output, error) {
 		for _, x := range sortedKeys(p.exact) {
 			e.Exact = append(e.Exact, format.Exact{Surface: x, Docs: roaring.BitmapOf(p.exact[x]...)})
 		}
-		entries = append(entries, e)
-		if len(p.sections) > 0 {
-			se := format.Entry{Key: format.SectionPrefix + t}
+		if len(p.docs) <= sectionMaxDocs {
 			for _, c := range sortedKeys(p.sections) {
-				se.Sections = append(se.Sections, format.SectionPosting{Code: c, Docs: roaring.BitmapOf(p.sections[c]...)})
+				e.Sections = append(e.Sections, format.SectionPosting{Code: c, Docs: roaring.BitmapOf(p.sections[c]...)})
 			}
-			entries = append(entries, se)
 		}
+		entries = append(entries, e)
 		if vocabWorthy(t, p) {
 			entries = append(entries, format.Entry{Key: format.VocabPrefix + reverse(t), DF: uint64(len(p.docs))})
 		}
@@ -481,7 +501,7 @@ func build(docs []Doc, opts Options, variants variantTable) (*output, error) {
 	out.stats.Entries = len(entries)
 	m := &format.Manifest{
 		Docs: n, Levels: opts.Levels, CardsPerFile: opts.CardsPerFile, FilesPerPack: opts.FilesPerPack,
-		Sections: Sections,
+		SectionMaxDocs: sectionMaxDocs, Sections: Sections,
 	}
 	for _, o := range ord {
 		g := len(m.Groups) - 1
@@ -500,6 +520,15 @@ func build(docs []Doc, opts Options, variants variantTable) (*output, error) {
 		out.list = append(out.list, file{format.ShardName(h), data})
 		out.stats.ShardBytes += int64(len(data))
 		out.stats.MaxShardBytes = max(out.stats.MaxShardBytes, len(data))
+		if out.stats.Namespaces == nil {
+			out.stats.Namespaces = map[string]NamespaceStats{}
+		}
+		ns := namespaceNames[namespace(entries[sh.lo].Key)]
+		nst := out.stats.Namespaces[ns]
+		nst.Entries += sh.hi - sh.lo
+		nst.Shards++
+		nst.Bytes += int64(len(data))
+		out.stats.Namespaces[ns] = nst
 	}
 	out.stats.Shards = len(m.Shards)
 

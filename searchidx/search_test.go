@@ -75,7 +75,7 @@ func openFixture(t *testing.T) (*query.Index, *searchFixture) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := Build(docs, dir, Options{ShardBytes: 3 << 10, CardsPerFile: 8, FilesPerPack: 4}); err != nil {
+		if _, err := Build(docs, dir, Options{ShardBytes: 3 << 10, CardsPerFile: 8, FilesPerPack: 4, SectionShare: 1}); err != nil {
 			t.Fatal(err)
 		}
 		fixture = &searchFixture{dir: dir, docs: docs}
@@ -290,14 +290,14 @@ func TestFiltersAndCounts(t *testing.T) {
 			}
 		}
 	}
-	res := search(t, ix, query.Request{Query: "tablets ", Substance: "Amlodipine Besylate"})
+	res := search(t, ix, query.Request{Query: "tablets ", Substance: "Amlodipine Besylate", SubstanceCounts: true})
 	if got := urls(res); len(got) != 1 || got[0] != "amlo-pil" {
 		t.Errorf("substance filter: %v", got)
 	}
 	if n := res.Facets.Substances["amlodipine besylate"]; n != 1 {
 		t.Errorf("substance count %d, want 1 (%v)", n, res.Facets.Substances)
 	}
-	res = search(t, ix, query.Request{Query: "paracetamol "})
+	res = search(t, ix, query.Request{Query: "paracetamol ", SubstanceCounts: true})
 	if n := res.Facets.Substances["paracetamol"]; n < 2 {
 		t.Errorf("paracetamol substance count %d (%v)", n, res.Facets.Substances)
 	}
@@ -345,8 +345,9 @@ func TestExactFormBonus(t *testing.T) {
 	}
 }
 
-// A cold query for a rare term reads the manifest, one term shard, the
-// section postings and the card files of its results, nothing else.
+// A cold query for a rare term reads the manifest, one term shard (which
+// holds the section postings too) and the card file of its result, nothing
+// else; substance counts read a facet shard more.
 func TestColdQueryFiles(t *testing.T) {
 	ix, _ := openFixture(t)
 	res := search(t, ix, query.Request{Query: "hepatotoxicity "})
@@ -357,9 +358,15 @@ func TestColdQueryFiles(t *testing.T) {
 	for _, f := range ix.Fetches() {
 		count[f.What]++
 	}
-	want := map[string]int{"manifest": 1, "terms": 1, "sections": 1, "cards": 1, "facets": 1}
+	want := map[string]int{"manifest": 1, "terms": 1, "cards": 1}
 	if fmt.Sprint(count) != fmt.Sprint(want) {
 		t.Errorf("cold query read %v, want %v", count, want)
+	}
+	if _, err := ix.Search(query.Request{Query: "hepatotoxicity ", SubstanceCounts: true}); err != nil {
+		t.Fatal(err)
+	}
+	if f := ix.Fetches(); len(f) != 4 || f[3].What != "facets" {
+		t.Errorf("substance counts read %+v, want one facet shard more", f)
 	}
 }
 
@@ -399,5 +406,31 @@ func TestRankingByProductName(t *testing.T) {
 	}
 	if checked < 20 {
 		t.Fatalf("only %d products checked", checked)
+	}
+}
+
+// A term in more than SectionShare of the documents has no section
+// postings; a section search ignores it instead of failing.
+func TestSectionShare(t *testing.T) {
+	docs := []Doc{}
+	for i := range 20 {
+		docs = append(docs, Doc{Key: fmt.Sprint(i), Type: "SPC", Products: []string{fmt.Sprint("P", i)},
+			Sections: []Section{{ID: "spc-4.3", Text: "common words"}, {ID: "spc-4.8", Text: "common"}}})
+	}
+	docs[3].Sections[1].Text = "common rarity"
+	dir, _ := buildDir(t, docs, Options{SectionShare: 0.5})
+	ix, err := query.Open(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := search(t, ix, query.Request{Query: "common rarity ", Section: "side-effects"})
+	if res.Total != 1 || res.Hits[0].Section != "spc-4.8" {
+		t.Errorf("common rarity in side-effects: %d results %+v", res.Total, res.Hits)
+	}
+	if res := search(t, ix, query.Request{Query: "rarity ", Section: "contraindications"}); res.Total != 0 {
+		t.Errorf("rarity in contraindications: %d results", res.Total)
+	}
+	if res := search(t, ix, query.Request{Query: "common ", Section: "contraindications"}); res.Total != 20 {
+		t.Errorf("common in contraindications (ignored): %d results", res.Total)
 	}
 }

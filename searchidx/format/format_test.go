@@ -10,7 +10,7 @@ import (
 
 func sampleManifest() *Manifest {
 	return &Manifest{
-		Docs: 25, Levels: 8, CardsPerFile: 10, FilesPerPack: 2,
+		Docs: 25, Levels: 8, CardsPerFile: 10, FilesPerPack: 2, SectionMaxDocs: 3,
 		Groups:   []Group{{"PAR", "", 5}, {"SPC", "UK", 15}, {"SPC", "NI", 5}},
 		Shards:   []ShardRef{{"", Hash{1}}, {"ib", Hash{2}}, {"par", Hash{3}}, {"|", Hash{4}}},
 		Packs:    []Hash{{9}, {8}},
@@ -66,8 +66,9 @@ func sampleEntries() []Entry {
 	return []Entry{
 		{Key: "#paracetamol", Docs: bm(1, 2, 3)},
 		{Key: "pl123450001", Levels: []Level{{15, bm(7)}}},
-		{Key: "tablet", Levels: []Level{{3, bm(1)}, {1, bm(2, 3, 4)}}, Exact: []Exact{{"tablets", bm(1, 3)}}},
-		{Key: "|tablet", Sections: []SectionPosting{{1, bm(1)}, {14, bm(3)}}},
+		{Key: "tablet", Levels: []Level{{3, bm(1)}, {1, bm(2, 3, 4)}}, Exact: []Exact{{"tablets", bm(1, 3)}},
+			Sections: []SectionPosting{{1, bm(1)}, {14, bm(3)}}},
+		{Key: "tablet 5mg", Docs: bm(1, 2)},
 		{Key: "~telbat", DF: 4},
 	}
 }

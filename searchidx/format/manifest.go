@@ -51,10 +51,13 @@ type Manifest struct {
 	Levels       int // impact levels run from 1 to Levels
 	CardsPerFile int // documents per card file
 	FilesPerPack int // card files sharing one pack hash
-	Groups       []Group
-	Shards       []ShardRef
-	Packs        []Hash
-	Sections     []SectionDef
+	// SectionMaxDocs: terms in more documents than this have no section
+	// postings; a section restriction ignores them.
+	SectionMaxDocs int
+	Groups         []Group
+	Shards         []ShardRef
+	Packs          []Hash
+	Sections       []SectionDef
 }
 
 // ShardName returns the file name of a shard.
@@ -115,6 +118,7 @@ func (m *Manifest) Encode() []byte {
 	b = putUvarint(b, uint64(m.Levels))
 	b = putUvarint(b, uint64(m.CardsPerFile))
 	b = putUvarint(b, uint64(m.FilesPerPack))
+	b = putUvarint(b, uint64(m.SectionMaxDocs))
 	b = putUvarint(b, uint64(len(m.Groups)))
 	for _, g := range m.Groups {
 		b = putStr(b, g.Type)
@@ -156,6 +160,7 @@ func DecodeManifest(p []byte) (*Manifest, error) {
 	m.Levels = int(min(r.uvarint(), 1<<16))
 	m.CardsPerFile = int(min(r.uvarint(), 1<<31))
 	m.FilesPerPack = int(min(r.uvarint(), 1<<31))
+	m.SectionMaxDocs = int(min(r.uvarint(), 1<<31))
 	ng := r.count(3)
 	total := 0
 	for i := 0; i < ng && r.err == nil; i++ {

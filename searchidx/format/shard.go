@@ -9,9 +9,8 @@ import (
 
 // Key namespaces. A key's first byte says what its entry holds.
 const (
-	FacetPrefix   = "#" // "#" + folded substance name: the documents with that substance
-	SectionPrefix = "|" // "|" + term: the term's documents per section
-	VocabPrefix   = "~" // "~" + term reversed: a typo-tolerance vocabulary entry
+	FacetPrefix = "#" // "#" + folded substance name: the documents with that substance
+	VocabPrefix = "~" // "~" + term reversed: a typo-tolerance vocabulary entry
 	// A key holding a space is a product name: its query terms joined by
 	// spaces ("ibuprofen 200mg tablet"), sorting next to its first word.
 	ProductSep = " "
@@ -24,7 +23,6 @@ type EntryKind uint8
 const (
 	TermEntry EntryKind = iota
 	FacetEntry
-	SectionEntry
 	VocabEntry
 	ProductEntry
 )
@@ -37,8 +35,6 @@ func KindOf(key string) EntryKind {
 	switch key[:1] {
 	case FacetPrefix:
 		return FacetEntry
-	case SectionPrefix:
-		return SectionEntry
 	case VocabPrefix:
 		return VocabEntry
 	}
@@ -75,7 +71,7 @@ type Entry struct {
 	Levels   []Level          // TermEntry: highest level first
 	Exact    []Exact          // TermEntry: sorted by Surface
 	Docs     *roaring.Bitmap  // FacetEntry, ProductEntry
-	Sections []SectionPosting // SectionEntry: sorted by Code
+	Sections []SectionPosting // TermEntry: sorted by Code; none for terms in more than Manifest.SectionMaxDocs documents
 	DF       uint64           // VocabEntry: documents holding the term
 }
 
@@ -139,14 +135,13 @@ func AppendEntry(b []byte, prev string, e *Entry) []byte {
 			b = putStr(b, x.Surface)
 			b = putBitmap(b, x.Docs)
 		}
-	case FacetEntry, ProductEntry:
-		b = putBitmap(b, e.Docs)
-	case SectionEntry:
 		b = putUvarint(b, uint64(len(e.Sections)))
 		for _, s := range e.Sections {
 			b = append(b, s.Code)
 			b = putBitmap(b, s.Docs)
 		}
+	case FacetEntry, ProductEntry:
+		b = putBitmap(b, e.Docs)
 	case VocabEntry:
 		b = putUvarint(b, e.DF)
 	}
@@ -199,13 +194,12 @@ func DecodeShard(p []byte) (*Shard, error) {
 			for j := 0; j < nx && r.err == nil; j++ {
 				e.Exact = append(e.Exact, Exact{Surface: r.str(), Docs: r.bitmap()})
 			}
-		case FacetEntry, ProductEntry:
-			e.Docs = r.bitmap()
-		case SectionEntry:
 			ns := r.count(2)
 			for j := 0; j < ns && r.err == nil; j++ {
 				e.Sections = append(e.Sections, SectionPosting{Code: r.byte(), Docs: r.bitmap()})
 			}
+		case FacetEntry, ProductEntry:
+			e.Docs = r.bitmap()
 		case VocabEntry:
 			e.DF = r.uvarint()
 		}

@@ -83,7 +83,7 @@ func (ix *Index) read(name, what string) ([]byte, error) {
 
 var kindNames = map[format.EntryKind]string{
 	format.TermEntry: "terms", format.FacetEntry: "facets",
-	format.SectionEntry: "sections", format.VocabEntry: "vocabulary", format.ProductEntry: "terms",
+	format.VocabEntry: "vocabulary", format.ProductEntry: "terms",
 }
 
 // shard returns shard i, reading it on first use.

@@ -27,6 +27,9 @@ type Request struct {
 	Section string
 	// Page is the 0-based page of results; PageSize defaults to 10.
 	Page, PageSize int
+	// SubstanceCounts asks for Facets.Substances, which reads the facet
+	// shards of the page's substances; a client shows them on demand.
+	SubstanceCounts bool
 }
 
 // A Hit is one result.
@@ -49,8 +52,9 @@ type Correction struct {
 type Facets struct {
 	Types       map[string]int // SPC, PIL, PAR
 	Territories map[string]int // UK, GB, NI, and "" for unknown, counted as stored
-	// Substances counts the substances of the first page's results (and the
-	// selected one); it is not a list of every substance in the results.
+	// Substances counts the substances of the page's results (and the
+	// selected one), keyed by folded name, when the request asks for it; it
+	// is not a list of every substance in the results.
 	Substances map[string]int
 }
 
@@ -243,6 +247,9 @@ func (ix *Index) Search(req Request) (*Result, error) {
 		return nil, err
 	}
 
+	if !req.SubstanceCounts {
+		return res, nil
+	}
 	// Substance counts for the substances on this page.
 	res.Facets.Substances = map[string]int{}
 	subs := []string{}
@@ -368,16 +375,14 @@ func (ix *Index) sectionCodes(s string) ([]uint8, error) {
 	return codes, nil
 }
 
-// inSections returns the documents holding the word in one of the sections.
+// inSections returns the documents holding the word in one of the
+// sections, or the word's documents when it is too common to have section
+// postings (a section search ignores such words).
 func (ix *Index) inSections(w *word, codes []uint8) (*roaring.Bitmap, error) {
 	out := roaring.New()
-	for _, t := range w.terms {
-		e, err := ix.lookup(format.SectionPrefix + t)
-		if err != nil {
-			return nil, err
-		}
-		if e == nil {
-			continue
+	for _, e := range w.entries {
+		if int(e.Matches().GetCardinality()) > ix.m.SectionMaxDocs {
+			return w.matches, nil
 		}
 		for _, sp := range e.Sections {
 			if slices.Contains(codes, sp.Code) {
@@ -396,17 +401,7 @@ func (ix *Index) markSections(hits []Hit, words []*word, codes []uint8) error {
 	}
 	var entries [][]*format.Entry
 	for _, w := range words {
-		var es []*format.Entry
-		for _, t := range w.terms {
-			e, err := ix.lookup(format.SectionPrefix + t)
-			if err != nil {
-				return err
-			}
-			if e != nil {
-				es = append(es, e)
-			}
-		}
-		entries = append(entries, es)
+		entries = append(entries, w.entries)
 	}
 	for h := range hits {
 		count := map[uint8]int{}
