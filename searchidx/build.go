@@ -88,11 +88,12 @@ var sectionCode = func() map[string]uint8 {
 
 // Options tune a build. The zero value gives the defaults.
 type Options struct {
-	ShardBytes   int // target size of a term shard; default 16 KiB
-	CardsPerFile int // default 16
-	FilesPerPack int // card files named by one pack hash; default 64
-	Levels       int // impact levels; default 8 (at most 255)
-	Workers      int // analysis goroutines; default GOMAXPROCS
+	ShardBytes    int // target size of a term shard; default 16 KiB
+	CardsPerFile  int // default 16
+	FilesPerPack  int // card files named by one pack hash; default 64
+	ShardsPerPack int // shards named by one pack hash; default 16
+	Levels        int // impact levels; default 8 (at most 255)
+	Workers       int // analysis goroutines; default GOMAXPROCS
 	// SectionShare: a term in more than this share of the documents gets
 	// no section postings (a section search ignores it). Default 0.1; 1
 	// keeps every term's.
@@ -108,6 +109,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.FilesPerPack <= 0 {
 		o.FilesPerPack = 64
+	}
+	if o.ShardsPerPack <= 0 {
+		o.ShardsPerPack = 16
 	}
 	if o.Levels <= 0 {
 		o.Levels = 8
@@ -512,12 +516,12 @@ func build(docs []Doc, opts Options, variants variantTable) (*output, error) {
 		m.Groups[g].Count++
 	}
 
-	// Shards.
+	// Shards, named by the hash of their pack.
+	var shardData [][]byte
 	for _, sh := range cutShards(entries, opts.ShardBytes) {
 		data := format.EncodeShard(entries[sh.lo:sh.hi])
-		h := hash(data)
-		m.Shards = append(m.Shards, format.ShardRef{First: sh.first, Hash: h})
-		out.list = append(out.list, file{format.ShardName(h), data})
+		shardData = append(shardData, data)
+		m.Shards = append(m.Shards, format.ShardRef{First: sh.first})
 		out.stats.ShardBytes += int64(len(data))
 		out.stats.MaxShardBytes = max(out.stats.MaxShardBytes, len(data))
 		if out.stats.Namespaces == nil {
@@ -531,6 +535,11 @@ func build(docs []Doc, opts Options, variants variantTable) (*output, error) {
 		out.stats.Namespaces[ns] = nst
 	}
 	out.stats.Shards = len(m.Shards)
+	m.ShardsPerPack = opts.ShardsPerPack
+	m.ShardPacks = packHashes(shardData, opts.ShardsPerPack)
+	for i, d := range shardData {
+		out.list = append(out.list, file{m.ShardName(i), d})
+	}
 
 	// Card files, named by the hash of their pack.
 	nfiles := (n + opts.CardsPerFile - 1) / opts.CardsPerFile
@@ -545,16 +554,7 @@ func build(docs []Doc, opts Options, variants variantTable) (*output, error) {
 		cardData[f] = format.EncodeCards(cs)
 		out.stats.CardBytes += int64(len(cardData[f]))
 	}
-	for p := 0; p*opts.FilesPerPack < nfiles; p++ {
-		sum := sha256.New()
-		for _, d := range cardData[p*opts.FilesPerPack : min(nfiles, (p+1)*opts.FilesPerPack)] {
-			fmt.Fprintf(sum, "%d:", len(d))
-			sum.Write(d)
-		}
-		var h format.Hash
-		copy(h[:], sum.Sum(nil))
-		m.Packs = append(m.Packs, h)
-	}
+	m.Packs = packHashes(cardData, opts.FilesPerPack)
 	for f, d := range cardData {
 		out.list = append(out.list, file{m.CardFileName(f), d})
 	}
@@ -606,11 +606,22 @@ func reverse(s string) string {
 	return string(r)
 }
 
-func hash(b []byte) format.Hash {
-	s := sha256.Sum256(b)
-	var h format.Hash
-	copy(h[:], s[:])
-	return h
+// packHashes returns the hash of each pack of per consecutive files: the
+// SHA-256 of each file's length in decimal, a colon, and its bytes, in
+// order, cut to 8 bytes.
+func packHashes(files [][]byte, per int) []format.Hash {
+	var out []format.Hash
+	for p := 0; p*per < len(files); p++ {
+		sum := sha256.New()
+		for _, d := range files[p*per : min(len(files), (p+1)*per)] {
+			fmt.Fprintf(sum, "%d:", len(d))
+			sum.Write(d)
+		}
+		var h format.Hash
+		copy(h[:], sum.Sum(nil))
+		out = append(out, h)
+	}
+	return out
 }
 
 func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K {

@@ -10,11 +10,12 @@ import (
 
 func sampleManifest() *Manifest {
 	return &Manifest{
-		Docs: 25, Levels: 8, CardsPerFile: 10, FilesPerPack: 2, SectionMaxDocs: 3,
-		Groups:   []Group{{"PAR", "", 5}, {"SPC", "UK", 15}, {"SPC", "NI", 5}},
-		Shards:   []ShardRef{{"", Hash{1}}, {"ib", Hash{2}}, {"par", Hash{3}}, {"|", Hash{4}}},
-		Packs:    []Hash{{9}, {8}},
-		Sections: []SectionDef{{1, "spc-4.1", "indications"}, {14, "pil-4", "side-effects"}},
+		Docs: 25, Levels: 8, CardsPerFile: 10, FilesPerPack: 2, ShardsPerPack: 3, SectionMaxDocs: 3,
+		Groups:     []Group{{"PAR", "", 5}, {"SPC", "UK", 15}, {"SPC", "NI", 5}},
+		Shards:     []ShardRef{{""}, {"ib"}, {"par"}, {"|"}},
+		ShardPacks: []Hash{{1}, {2}},
+		Packs:      []Hash{{9}, {8}},
+		Sections:   []SectionDef{{1, "spc-4.1", "indications"}, {14, "pil-4", "side-effects"}},
 	}
 }
 
@@ -29,6 +30,9 @@ func TestManifestRoundTrip(t *testing.T) {
 	}
 	if n := m.CardFileName(3); n != "c-0800000000000000-3.bin" {
 		t.Errorf("CardFileName(3) = %q", n)
+	}
+	if n := m.ShardName(3); n != "t-0200000000000000-3.bin" {
+		t.Errorf("ShardName(3) = %q", n)
 	}
 	for key, want := range map[string]int{"": 0, "a": 0, "ib": 1, "ibuprofen": 1, "p": 1, "par": 2, "zzz": 2, "|x": 3} {
 		if got := m.ShardFor(key); got != want {

@@ -29,12 +29,11 @@ type Group struct {
 	Count     int
 }
 
-// A ShardRef names one shard and the first key it may hold; a shard holds
-// the keys from its First up to the next shard's First. The first shard's
-// First is "".
+// A ShardRef gives the first key a shard may hold; a shard holds the keys
+// from its First up to the next shard's First. The first shard's First is
+// "".
 type ShardRef struct {
 	First string
-	Hash  Hash
 }
 
 // A SectionDef names a document section that has its own postings.
@@ -47,21 +46,25 @@ type SectionDef struct {
 // A Manifest describes an index: its documents' groups, its shards, its
 // card packs and its sections.
 type Manifest struct {
-	Docs         int // documents, numbered 0..Docs-1
-	Levels       int // impact levels run from 1 to Levels
-	CardsPerFile int // documents per card file
-	FilesPerPack int // card files sharing one pack hash
+	Docs          int // documents, numbered 0..Docs-1
+	Levels        int // impact levels run from 1 to Levels
+	CardsPerFile  int // documents per card file
+	FilesPerPack  int // card files sharing one pack hash
+	ShardsPerPack int // shards sharing one pack hash
 	// SectionMaxDocs: terms in more documents than this have no section
 	// postings; a section restriction ignores them.
 	SectionMaxDocs int
 	Groups         []Group
 	Shards         []ShardRef
-	Packs          []Hash
+	ShardPacks     []Hash // hash of each pack of ShardsPerPack consecutive shards
+	Packs          []Hash // hash of each pack of FilesPerPack consecutive card files
 	Sections       []SectionDef
 }
 
-// ShardName returns the file name of a shard.
-func ShardName(h Hash) string { return "t-" + h.String() + ".bin" }
+// ShardName returns the file name of shard i.
+func (m *Manifest) ShardName(i int) string {
+	return "t-" + m.ShardPacks[i/m.ShardsPerPack].String() + "-" + strconv.Itoa(i) + ".bin"
+}
 
 // CardFileName returns the file name of card file i (holding documents
 // i*CardsPerFile and on).
@@ -118,6 +121,7 @@ func (m *Manifest) Encode() []byte {
 	b = putUvarint(b, uint64(m.Levels))
 	b = putUvarint(b, uint64(m.CardsPerFile))
 	b = putUvarint(b, uint64(m.FilesPerPack))
+	b = putUvarint(b, uint64(m.ShardsPerPack))
 	b = putUvarint(b, uint64(m.SectionMaxDocs))
 	b = putUvarint(b, uint64(len(m.Groups)))
 	for _, g := range m.Groups {
@@ -131,8 +135,11 @@ func (m *Manifest) Encode() []byte {
 		n := commonPrefix(prev, s.First)
 		b = putUvarint(b, uint64(n))
 		b = putStr(b, s.First[n:])
-		b = append(b, s.Hash[:]...)
 		prev = s.First
+	}
+	b = putUvarint(b, uint64(len(m.ShardPacks)))
+	for _, h := range m.ShardPacks {
+		b = append(b, h[:]...)
 	}
 	b = putUvarint(b, uint64(len(m.Packs)))
 	for _, h := range m.Packs {
@@ -160,6 +167,7 @@ func DecodeManifest(p []byte) (*Manifest, error) {
 	m.Levels = int(min(r.uvarint(), 1<<16))
 	m.CardsPerFile = int(min(r.uvarint(), 1<<31))
 	m.FilesPerPack = int(min(r.uvarint(), 1<<31))
+	m.ShardsPerPack = int(min(r.uvarint(), 1<<31))
 	m.SectionMaxDocs = int(min(r.uvarint(), 1<<31))
 	ng := r.count(3)
 	total := 0
@@ -168,7 +176,7 @@ func DecodeManifest(p []byte) (*Manifest, error) {
 		total += g.Count
 		m.Groups = append(m.Groups, g)
 	}
-	ns := r.count(10)
+	ns := r.count(2)
 	prev := ""
 	for i := 0; i < ns && r.err == nil; i++ {
 		n := r.uvarint()
@@ -177,19 +185,14 @@ func DecodeManifest(p []byte) (*Manifest, error) {
 			break
 		}
 		s := ShardRef{First: prev[:n] + r.str()}
-		copy(s.Hash[:], r.bytes(8))
 		if i > 0 && s.First <= prev || i == 0 && s.First != "" {
 			r.fail("shard keys out of order")
 		}
 		m.Shards = append(m.Shards, s)
 		prev = s.First
 	}
-	np := r.count(8)
-	for i := 0; i < np && r.err == nil; i++ {
-		var h Hash
-		copy(h[:], r.bytes(8))
-		m.Packs = append(m.Packs, h)
-	}
+	m.ShardPacks = r.hashes()
+	m.Packs = r.hashes()
 	nsec := r.count(3)
 	for i := 0; i < nsec && r.err == nil; i++ {
 		m.Sections = append(m.Sections, SectionDef{Code: r.byte(), ID: r.str(), Name: r.str()})
@@ -204,12 +207,25 @@ func DecodeManifest(p []byte) (*Manifest, error) {
 		return nil, errorf("%d impact levels", m.Levels)
 	case len(m.Shards) == 0:
 		return nil, errorf("no shards")
+	case m.ShardsPerPack < 1 || len(m.ShardPacks) != (len(m.Shards)+m.ShardsPerPack-1)/m.ShardsPerPack:
+		return nil, errorf("%d shard packs for %d shards", len(m.ShardPacks), len(m.Shards))
 	case m.Docs > 0 && (m.CardsPerFile < 1 || m.FilesPerPack < 1):
 		return nil, errorf("bad card layout")
 	case m.Docs > 0 && len(m.Packs) != (m.CardFiles()+m.FilesPerPack-1)/m.FilesPerPack:
 		return nil, errorf("%d card packs for %d card files", len(m.Packs), m.CardFiles())
 	}
 	return m, nil
+}
+
+func (r *reader) hashes() []Hash {
+	n := r.count(8)
+	var out []Hash
+	for i := 0; i < n && r.err == nil; i++ {
+		var h Hash
+		copy(h[:], r.bytes(8))
+		out = append(out, h)
+	}
+	return out
 }
 
 func commonPrefix(a, b string) int {

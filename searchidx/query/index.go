@@ -94,7 +94,7 @@ func (ix *Index) shard(i int) (*format.Shard, error) {
 	if ok {
 		return s, nil
 	}
-	name := format.ShardName(ix.m.Shards[i].Hash)
+	name := ix.m.ShardName(i)
 	b, err := fs.ReadFile(ix.fsys, name)
 	if err != nil {
 		return nil, err
