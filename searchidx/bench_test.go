@@ -45,6 +45,26 @@ func BenchmarkBuild20k(b *testing.B) {
 	}
 }
 
+// BenchmarkBuildStream20k adds 20,000 documents to a Builder as they are
+// made, as a caller streaming extracted text would, so that the process's
+// peak memory is the builder's own (measure it with /usr/bin/time -v).
+func BenchmarkBuildStream20k(b *testing.B) {
+	dir := b.TempDir()
+	for b.Loop() {
+		bl := NewBuilder(Options{})
+		eachSyntheticDoc(20000, 1000, 20, func(d Doc) {
+			if err := bl.Add(d); err != nil {
+				b.Fatal(err)
+			}
+		})
+		st, err := bl.Write(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(st.Bytes), "index-bytes")
+	}
+}
+
 // coldQuery runs q on a freshly opened index and returns the bytes and
 // files it read.
 func coldQuery(tb testing.TB, dir, q string) (raw, gz, files int) {

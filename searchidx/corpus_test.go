@@ -73,9 +73,17 @@ func synthText(r *rand.Rand, z *rand.Zipf, tail []string, names []string, n int)
 
 var licenceSpellings = []string{"%s %s/%s", "%s%s/%s", "%s %s-%s", "%s_%s_%s", "%s %s %s", "%s%s%s"}
 
-// syntheticDocs makes about n documents (an SPC and a PIL per product, a
-// PAR for one product in four) of roughly words words each, from seed.
+// syntheticDocs makes n documents (an SPC and a PIL per product, a PAR for
+// one product in four) of roughly words words each, from seed.
 func syntheticDocs(n, words int, seed uint64) []Doc {
+	docs := make([]Doc, 0, n)
+	eachSyntheticDoc(n, words, seed, func(d Doc) { docs = append(docs, d) })
+	return docs
+}
+
+// eachSyntheticDoc calls yield with each document syntheticDocs returns,
+// without holding them all.
+func eachSyntheticDoc(n, words int, seed uint64, yield func(Doc)) {
 	r := rand.New(rand.NewPCG(seed, 0x6d6970))
 	z := rand.NewZipf(r, 1.1, 4, 1<<20)
 	tail := make([]string, 5000+n)
@@ -83,8 +91,8 @@ func syntheticDocs(n, words int, seed uint64) []Doc {
 		tail[i] = synthWord(r)
 	}
 	prefixes := []string{"PL", "PL", "PL", "PL", "PLGB", "PLNI", "PLPI", "THR", "NR"}
-	var docs []Doc
-	for p := 0; len(docs) < n; p++ {
+	made := 0
+	for p := 0; made < n; p++ {
 		sub := synthSubstances[r.IntN(len(synthSubstances))]
 		if r.IntN(3) == 0 {
 			sub = strings.ToUpper(synthWord(r))
@@ -123,10 +131,11 @@ func syntheticDocs(n, words int, seed uint64) []Doc {
 			}
 			return d
 		}
-		docs = append(docs, mk("SPC"), mk("PIL"))
-		if r.IntN(4) == 0 {
-			docs = append(docs, mk("PAR"))
+		for _, typ := range []string{"SPC", "PIL", "PAR"} {
+			if made < n && (typ != "PAR" || r.IntN(4) == 0) {
+				yield(mk(typ))
+				made++
+			}
 		}
 	}
-	return docs[:n]
 }

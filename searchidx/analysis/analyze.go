@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -130,8 +131,10 @@ func analyzeFolded(s string, mode Mode, dst []Token) []Token {
 	return tokenizeRuns(s[last:], mode, dst)
 }
 
-func splitRuns(s string) []run {
-	var runs []run
+var runPool = sync.Pool{New: func() any { return new([]run) }}
+
+// splitRuns appends the runs of s to runs.
+func splitRuns(runs []run, s string) []run {
 	start := -1
 	joiner := false
 	for i := 0; i < len(s); {
@@ -180,7 +183,13 @@ func splitRuns(s string) []run {
 // tokenizeRuns turns the runs of s into tokens, grouping joined runs into
 // compounds and a number followed by a unit into a strength.
 func tokenizeRuns(s string, mode Mode, dst []Token) []Token {
-	runs := splitRuns(s)
+	buf := runPool.Get().(*[]run)
+	runs := splitRuns((*buf)[:0], s)
+	defer func() {
+		clear(runs)
+		*buf = runs[:0]
+		runPool.Put(buf)
+	}()
 	for i := 0; i < len(runs); {
 		j := i + 1
 		for j < len(runs) && runs[j].joined {
