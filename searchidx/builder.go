@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -28,6 +29,8 @@ type Builder struct {
 	facets   map[string][]uint32 // key → provisional ids
 	products map[string][]uint32
 	lens     []uint32 // text tokens, by provisional id
+
+	merged chan struct{} // closed when the last batch's merge is done; nil when none runs
 }
 
 // docMeta is what the builder keeps of a document after analysis.
@@ -99,28 +102,51 @@ func (b *Builder) Add(d Doc) error {
 	return nil
 }
 
-// flush analyses the pending documents and merges their terms.
+// flush analyses the pending documents in parallel, then merges their
+// terms into the postings in the background while the next batch is added
+// and analysed.
 func (b *Builder) flush() {
-	first := uint32(len(b.metas) - len(b.pending))
-	res := make([]analysed, len(b.pending))
+	docs := b.pending
+	b.pending = make([]Doc, 0, batch)
+	first := uint32(len(b.metas) - len(docs))
+	res := make([]analysed, len(docs))
 	var wg sync.WaitGroup
 	next := make(chan int)
 	for range b.opts.Workers {
 		wg.Go(func() {
 			var scratch []analysis.Token
 			for i := range next {
-				res[i], scratch = analyseDoc(&b.pending[i], b.variants, scratch)
+				res[i], scratch = analyseDoc(&docs[i], b.variants, scratch)
 			}
 		})
 	}
-	for i := range b.pending {
+	for i := range docs {
 		next <- i
 	}
 	close(next)
 	wg.Wait()
+	b.wait()
+	done := make(chan struct{})
+	b.merged = done
+	go func() {
+		defer close(done)
+		b.merge(first, docs, res)
+	}()
+}
+
+// wait waits for the running merge, if any.
+func (b *Builder) wait() {
+	if b.merged != nil {
+		<-b.merged
+		b.merged = nil
+	}
+}
+
+// merge adds analysed documents, numbered from first, to the postings.
+func (b *Builder) merge(first uint32, docs []Doc, res []analysed) {
 	for i, a := range res {
 		id := first + uint32(i)
-		d := &b.pending[i]
+		d := &docs[i]
 		b.lens = append(b.lens, a.length)
 		for _, dt := range a.terms {
 			p := b.postings[dt.term]
@@ -131,13 +157,12 @@ func (b *Builder) flush() {
 			p.docs = append(p.docs, id)
 			p.tfs = append(p.tfs, min(dt.fieldTF, 0xffff)<<16|min(dt.textTF, 0xffff))
 			p.field = p.field || dt.fieldTF > 0
-			for c := uint8(0); c < 32; c++ {
-				if dt.sections&(1<<c) != 0 {
-					if p.sections == nil {
-						p.sections = map[uint8][]uint32{}
-					}
-					p.sections[c] = append(p.sections[c], id)
+			for m := dt.sections; m != 0; m &= m - 1 {
+				c := uint8(bits.TrailingZeros32(m))
+				if p.sections == nil {
+					p.sections = map[uint8][]uint32{}
 				}
+				p.sections[c] = append(p.sections[c], id)
 			}
 			for _, x := range dt.exact {
 				if p.exact == nil {
@@ -160,8 +185,6 @@ func (b *Builder) flush() {
 			}
 		}
 	}
-	clear(b.pending)
-	b.pending = b.pending[:0]
 }
 
 // docTerm is what one document holds of one term.

@@ -52,6 +52,7 @@ func (b *Builder) encode() ([]file, Stats) {
 	if len(b.pending) > 0 {
 		b.flush()
 	}
+	b.wait()
 	opts := b.opts
 	n := len(b.metas)
 
