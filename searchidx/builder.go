@@ -151,8 +151,10 @@ func (b *Builder) merge(first uint32, docs []Doc, res []analysed) {
 		for _, dt := range a.terms {
 			p := b.postings[dt.term]
 			if p == nil {
+				// Clone: the term is a substring of the document's text,
+				// which must not stay alive as a map key.
 				p = &posting{}
-				b.postings[dt.term] = p
+				b.postings[strings.Clone(dt.term)] = p
 			}
 			p.docs = append(p.docs, id)
 			p.tfs = append(p.tfs, min(dt.fieldTF, 0xffff)<<16|min(dt.textTF, 0xffff))
@@ -168,7 +170,11 @@ func (b *Builder) merge(first uint32, docs []Doc, res []analysed) {
 				if p.exact == nil {
 					p.exact = map[string][]uint32{}
 				}
-				p.exact[x] = append(p.exact[x], id)
+				l, ok := p.exact[x]
+				if !ok {
+					x = strings.Clone(x)
+				}
+				p.exact[x] = append(l, id)
 			}
 		}
 		for _, pr := range d.Products {
@@ -203,14 +209,17 @@ type analysed struct {
 }
 
 func analyseDoc(d *Doc, variants variantTable, scratch []analysis.Token) (analysed, []analysis.Token) {
-	acc := map[string]*docTerm{}
+	index := map[string]int{}
+	var terms []docTerm
 	var length uint32
 	count := func(term string, weight, sections uint32, field bool) *docTerm {
-		dt := acc[term]
-		if dt == nil {
-			dt = &docTerm{term: term}
-			acc[term] = dt
+		i, ok := index[term]
+		if !ok {
+			i = len(terms)
+			index[term] = i
+			terms = append(terms, docTerm{term: term})
 		}
+		dt := &terms[i]
 		if field {
 			dt.fieldTF += weight
 		} else {
@@ -262,12 +271,10 @@ func analyseDoc(d *Doc, variants variantTable, scratch []analysis.Token) (analys
 		add(s.Text, WeightBody, bit, false)
 	}
 	add(d.Body, WeightBody, 0, false)
-	out := analysed{terms: make([]docTerm, 0, len(acc)), length: length}
-	for _, dt := range acc {
-		slices.Sort(dt.exact)
-		out.terms = append(out.terms, *dt)
+	for i := range terms {
+		slices.Sort(terms[i].exact)
 	}
-	return out, scratch
+	return analysed{terms: terms, length: length}, scratch
 }
 
 // productKey returns the key of a product name: its query-mode terms joined
