@@ -42,8 +42,8 @@ type docMeta struct {
 // posting accumulates one term's documents, by provisional id.
 type posting struct {
 	docs     []uint32
-	tfs      []uint32 // fieldTF<<16 | textTF, each saturating at 0xffff
-	sections map[uint8][]uint32
+	tfs      []uint32      // fieldTF<<16 | textTF, each saturating at 0xffff
+	sections *[32][]uint32 // by section code; nil until the term is seen in a section
 	exact    map[string][]uint32
 	field    bool // occurs in a metadata field somewhere
 }
@@ -160,9 +160,9 @@ func (b *Builder) merge(first uint32, docs []Doc, res []analysed) {
 			p.tfs = append(p.tfs, min(dt.fieldTF, 0xffff)<<16|min(dt.textTF, 0xffff))
 			p.field = p.field || dt.fieldTF > 0
 			for m := dt.sections; m != 0; m &= m - 1 {
-				c := uint8(bits.TrailingZeros32(m))
+				c := bits.TrailingZeros32(m)
 				if p.sections == nil {
-					p.sections = map[uint8][]uint32{}
+					p.sections = new([32][]uint32)
 				}
 				p.sections[c] = append(p.sections[c], id)
 			}

@@ -134,9 +134,11 @@ func (b *Builder) encode() ([]file, Stats) {
 		for _, x := range sortedKeys(p.exact) {
 			e.Exact = append(e.Exact, format.Exact{Surface: x, Docs: remap(p.exact[x])})
 		}
-		if len(p.docs) <= sectionMaxDocs {
-			for _, c := range sortedKeys(p.sections) {
-				e.Sections = append(e.Sections, format.SectionPosting{Code: c, Docs: remap(p.sections[c])})
+		if len(p.docs) <= sectionMaxDocs && p.sections != nil {
+			for c, ids := range p.sections {
+				if len(ids) > 0 {
+					e.Sections = append(e.Sections, format.SectionPosting{Code: uint8(c), Docs: remap(ids)})
+				}
 			}
 		}
 		entries = append(entries, e)
