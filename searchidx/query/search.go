@@ -12,6 +12,9 @@ import (
 	"mip/searchidx/format"
 )
 
+// MaxQueryBytes is the longest query searched; longer ones are cut.
+const MaxQueryBytes = 256
+
 // A Request is one search.
 type Request struct {
 	Query string
@@ -89,7 +92,11 @@ func (ix *Index) Search(req Request) (*Result, error) {
 	if req.PageSize <= 0 {
 		req.PageSize = 10
 	}
-	q := analysis.ParseQuery(req.Query)
+	text := req.Query
+	if len(text) > MaxQueryBytes {
+		text = strings.ToValidUTF8(text[:MaxQueryBytes], "")
+	}
+	q := analysis.ParseQuery(text)
 	res := &Result{}
 	var words []*word
 	seen := map[string]bool{}
