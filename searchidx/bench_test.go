@@ -43,7 +43,10 @@ func BenchmarkBuild20k(b *testing.B) {
 	b.ReportMetric(float64(st.Shards), "shards")
 	b.ReportMetric(float64(st.ManifestBytes), "manifest-bytes")
 	b.Logf("%+v", st)
-	for _, c := range []struct{ name, q string }{{"rare", "zyxolamide "}, {"common", "the "}} {
+	for _, c := range []struct{ name, q string }{
+		{"rare", "zyxolamide "}, {"common", "the "}, {"product", "paracetamol 500mg tablets "},
+		{"typo", "paracetanol "}, {"typo-first-letter", "baracetamol "}, {"prefix-1", "p"}, {"prefix-3", "par"},
+	} {
 		raw, gz, files := coldQuery(b, dir, c.q)
 		b.ReportMetric(float64(raw), c.name+"-cold-bytes")
 		b.ReportMetric(float64(gz), c.name+"-cold-gz-bytes")
