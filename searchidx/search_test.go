@@ -210,7 +210,7 @@ func allEntries(t *testing.T, dir string, m *format.Manifest) []format.Entry {
 func TestPrefixComplete(t *testing.T) {
 	ix, fx := openFixture(t)
 	all := allEntries(t, fx.dir, ix.Manifest())
-	spanning := 0
+	spanning, unions := 0, 0
 	for _, p := range []string{"p", "pa", "par", "ra", "zo", "mi", "t", "ta", "1", "pl", "c", "ibu"} {
 		want := roaring.New()
 		for _, e := range all {
@@ -221,6 +221,9 @@ func TestPrefixComplete(t *testing.T) {
 		if len(ix.Manifest().ShardsWithPrefix(p)) > 1 {
 			spanning++
 		}
+		if ix.Manifest().HasUnion(p) {
+			unions++
+		}
 		res := search(t, ix, query.Request{Query: p, PageSize: 1})
 		if res.Total != int(want.GetCardinality()) || res.Total == 0 {
 			t.Errorf("prefix %q: %d results, want %d", p, res.Total, want.GetCardinality())
@@ -229,8 +232,8 @@ func TestPrefixComplete(t *testing.T) {
 			t.Errorf("prefix %q: completions %v", p, res.Completions)
 		}
 	}
-	if spanning < 3 {
-		t.Errorf("only %d prefixes span shards; the test does not exercise crossing", spanning)
+	if spanning < 3 || unions < 2 || unions == spanning {
+		t.Errorf("%d prefixes span shards, %d have union entries; the test does not exercise both ways", spanning, unions)
 	}
 }
 

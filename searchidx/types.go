@@ -139,5 +139,5 @@ type NamespaceStats struct {
 
 var namespaceNames = map[format.EntryKind]string{
 	format.TermEntry: "terms", format.FacetEntry: "facets",
-	format.VocabEntry: "vocabulary",
+	format.VocabEntry: "vocabulary", format.UnionEntry: "unions",
 }

@@ -154,6 +154,7 @@ func (b *Builder) encode() ([]file, Stats) {
 		entries = append(entries, format.Entry{Key: k, Docs: remap(b.products[k])})
 	}
 	slices.SortFunc(entries, func(a, b format.Entry) int { return strings.Compare(a.Key, b.Key) })
+	entries = addUnions(entries, opts.Levels, opts.ShardBytes)
 
 	st := Stats{Docs: n, Terms: len(terms), Entries: len(entries), Namespaces: map[string]NamespaceStats{}}
 	m := &format.Manifest{

@@ -3,6 +3,7 @@ package format
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"testing"
 
 	"github.com/RoaringBitmap/roaring/v2"
@@ -69,6 +70,7 @@ func bm(ids ...uint32) *roaring.Bitmap { return roaring.BitmapOf(ids...) }
 func sampleEntries() []Entry {
 	return []Entry{
 		{Key: "#paracetamol", Docs: bm(1, 2, 3)},
+		{Key: "*p", Levels: []Level{{4, bm(7)}, {2, bm(1, 2)}}, Completions: []string{"pl123450001", "para"}},
 		{Key: "pl123450001", Levels: []Level{{15, bm(7)}}},
 		{Key: "tablet", Levels: []Level{{3, bm(1)}, {1, bm(2, 3, 4)}}, Exact: []Exact{{"tablets", bm(1, 3)}},
 			Sections: []SectionPosting{{1, bm(1)}, {14, bm(3)}}},
@@ -100,6 +102,9 @@ func TestShardRoundTrip(t *testing.T) {
 			if a.Sections[j].Code != b.Sections[j].Code || !a.Sections[j].Docs.Equals(b.Sections[j].Docs) {
 				t.Errorf("%s section %d differs", a.Key, j)
 			}
+		}
+		if !slices.Equal(a.Completions, b.Completions) {
+			t.Errorf("%s completions %v, want %v", a.Key, a.Completions, b.Completions)
 		}
 		if b.Docs != nil && !a.Docs.Equals(b.Docs) {
 			t.Errorf("%s docs differ", a.Key)

@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"sort"
 	"strconv"
+	"unicode/utf8"
 )
 
 // ManifestName is the one file of an index whose name is fixed; every other
@@ -100,6 +101,26 @@ func (m *Manifest) ShardsWithPrefix(prefix string) []int {
 // known).
 func hasPrefixOrLess(first, prefix string) bool {
 	return len(first) >= len(prefix) && first[:len(prefix)] == prefix
+}
+
+// Union entries stand for short prefixes whose terms span many shards.
+const (
+	UnionMaxRunes  = 2 // prefixes of at most this many characters
+	UnionMinShards = 3 // whose terms span at least this many shards
+)
+
+// HasUnion reports whether the index holds a union entry ("*" + prefix)
+// for completing prefix: it does exactly for prefixes of at most
+// UnionMaxRunes characters, not starting with a namespace character, whose
+// shards (ShardsWithPrefix) number at least UnionMinShards.
+func (m *Manifest) HasUnion(prefix string) bool {
+	return UnionCandidate(prefix) && len(m.ShardsWithPrefix(prefix)) >= UnionMinShards
+}
+
+// UnionCandidate reports whether prefix is short enough for a union entry
+// and lies in the term namespace.
+func UnionCandidate(prefix string) bool {
+	return prefix != "" && utf8.RuneCountInString(prefix) <= UnionMaxRunes && KindOf(prefix) == TermEntry
 }
 
 // GroupStart returns the first document id of group g.

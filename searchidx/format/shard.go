@@ -11,6 +11,7 @@ import (
 const (
 	FacetPrefix = "#" // "#" + folded substance name: the documents with that substance
 	VocabPrefix = "~" // "~" + term reversed: a typo-tolerance vocabulary entry
+	UnionPrefix = "*" // "*" + a short prefix: the union of its terms (see Manifest.HasUnion)
 	// A key holding a space is a product name: its query terms joined by
 	// spaces ("ibuprofen 200mg tablet"), sorting next to its first word.
 	ProductSep = " "
@@ -25,6 +26,7 @@ const (
 	FacetEntry
 	VocabEntry
 	ProductEntry
+	UnionEntry
 )
 
 // KindOf returns the kind of the entry with the given key.
@@ -37,6 +39,8 @@ func KindOf(key string) EntryKind {
 		return FacetEntry
 	case VocabPrefix:
 		return VocabEntry
+	case UnionPrefix:
+		return UnionEntry
 	}
 	if strings.Contains(key, ProductSep) {
 		return ProductEntry
@@ -68,11 +72,13 @@ type SectionPosting struct {
 // depends on KindOf(Key).
 type Entry struct {
 	Key      string
-	Levels   []Level          // TermEntry: highest level first
+	Levels   []Level          // TermEntry, UnionEntry: highest level first
 	Exact    []Exact          // TermEntry: sorted by Surface
 	Docs     *roaring.Bitmap  // FacetEntry, ProductEntry
 	Sections []SectionPosting // TermEntry: sorted by Code; none for terms in more than Manifest.SectionMaxDocs documents
 	DF       uint64           // VocabEntry: documents holding the term
+	// UnionEntry: the prefix's terms in most documents first, at most 10.
+	Completions []string
 }
 
 // Matches returns every document of a term entry, at any level.
@@ -124,11 +130,18 @@ func AppendEntry(b []byte, prev string, e *Entry) []byte {
 	b = putUvarint(b, uint64(n))
 	b = putStr(b, e.Key[n:])
 	switch KindOf(e.Key) {
-	case TermEntry:
+	case TermEntry, UnionEntry:
 		b = putUvarint(b, uint64(len(e.Levels)))
 		for _, l := range e.Levels {
 			b = append(b, l.Level)
 			b = putBitmap(b, l.Docs)
+		}
+		if KindOf(e.Key) == UnionEntry {
+			b = putUvarint(b, uint64(len(e.Completions)))
+			for _, c := range e.Completions {
+				b = putStr(b, c)
+			}
+			break
 		}
 		b = putUvarint(b, uint64(len(e.Exact)))
 		for _, x := range e.Exact {
@@ -179,7 +192,7 @@ func DecodeShard(p []byte) (*Shard, error) {
 			break
 		}
 		switch KindOf(e.Key) {
-		case TermEntry:
+		case TermEntry, UnionEntry:
 			nl := r.count(2)
 			last := 256
 			for j := 0; j < nl && r.err == nil; j++ {
@@ -189,6 +202,13 @@ func DecodeShard(p []byte) (*Shard, error) {
 				}
 				last = int(l.Level)
 				e.Levels = append(e.Levels, l)
+			}
+			if KindOf(e.Key) == UnionEntry {
+				nc := r.count(1)
+				for j := 0; j < nc && r.err == nil; j++ {
+					e.Completions = append(e.Completions, r.str())
+				}
+				break
 			}
 			nx := r.count(2)
 			for j := 0; j < nx && r.err == nil; j++ {

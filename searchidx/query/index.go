@@ -83,7 +83,7 @@ func (ix *Index) read(name, what string) ([]byte, error) {
 
 var kindNames = map[format.EntryKind]string{
 	format.TermEntry: "terms", format.FacetEntry: "facets",
-	format.VocabEntry: "vocabulary", format.ProductEntry: "terms",
+	format.VocabEntry: "vocabulary", format.ProductEntry: "terms", format.UnionEntry: "unions",
 }
 
 // shard returns shard i, reading it on first use.

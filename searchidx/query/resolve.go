@@ -1,6 +1,7 @@
 package query
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -17,9 +18,21 @@ const maxCompletions = 10
 // unfinished last word, every term it is a prefix of; and when neither
 // exists, the nearest term within the typo tolerance.
 func (ix *Index) resolve(t analysis.Token, open bool) (*word, []string, *Correction, error) {
-	w := &word{token: t, matches: roaring.New()}
+	w := &word{token: t, term: t.Term, matches: roaring.New()}
 	var completions []string
-	if open {
+	switch {
+	case open && ix.m.HasUnion(t.Term):
+		// A short prefix spanning many shards has its union entry.
+		e, err := ix.lookup(format.UnionPrefix + t.Term)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if e == nil {
+			return nil, nil, nil, fmt.Errorf("%w: no union entry for %q", format.ErrFormat, t.Term)
+		}
+		w.add(e)
+		completions = e.Completions
+	case open:
 		es, err := ix.withPrefix(t.Term)
 		if err != nil {
 			return nil, nil, nil, err
@@ -36,7 +49,7 @@ func (ix *Index) resolve(t analysis.Token, open bool) (*word, []string, *Correct
 				completions = append(completions, es[i].Key)
 			}
 		}
-	} else {
+	default:
 		e, err := ix.lookup(t.Term)
 		if err != nil {
 			return nil, nil, nil, err
@@ -46,7 +59,7 @@ func (ix *Index) resolve(t analysis.Token, open bool) (*word, []string, *Correct
 		}
 	}
 	var corr *Correction
-	if len(w.terms) == 0 && t.Kind == analysis.KindWord {
+	if len(w.entries) == 0 && t.Kind == analysis.KindWord {
 		to, err := ix.correct(t.Term)
 		if err != nil {
 			return nil, nil, nil, err
@@ -58,6 +71,7 @@ func (ix *Index) resolve(t analysis.Token, open bool) (*word, []string, *Correct
 			}
 			if e != nil {
 				w.add(e)
+				w.term = to
 				corr = &Correction{From: t.Term, To: to}
 			}
 		}
@@ -78,7 +92,6 @@ func (ix *Index) resolve(t analysis.Token, open bool) (*word, []string, *Correct
 }
 
 func (w *word) add(e *format.Entry) {
-	w.terms = append(w.terms, e.Key)
 	w.entries = append(w.entries, e)
 	w.matches.Or(e.Matches())
 }

@@ -81,7 +81,7 @@ type Result struct {
 // word is one query word resolved against the index.
 type word struct {
 	token   analysis.Token
-	terms   []string        // index terms it matches (several when completed)
+	term    string          // the term searched: the query's, or its correction
 	entries []*format.Entry // their entries
 	matches *roaring.Bitmap // documents holding any of them
 	exact   *roaring.Bitmap // documents holding the exact surface, for the bonus
@@ -121,10 +121,7 @@ func (ix *Index) Search(req Request) (*Result, error) {
 	if len(res.Corrections) > 0 {
 		parts := make([]string, len(words))
 		for i, w := range words {
-			parts[i] = w.token.Term
-			if len(w.terms) == 1 {
-				parts[i] = w.terms[0]
-			}
+			parts[i] = w.term
 		}
 		res.Corrected = strings.Join(parts, " ")
 	}
@@ -297,10 +294,7 @@ func (ix *Index) productDocs(words []*word) (*roaring.Bitmap, error) {
 	}
 	terms := make([]string, len(words))
 	for i, w := range words {
-		terms[i] = w.token.Term
-		if len(w.terms) == 1 {
-			terms[i] = w.terms[0] // corrected
-		}
+		terms[i] = w.term
 	}
 	e, err := ix.lookup(strings.Join(terms, format.ProductSep))
 	if err != nil || e == nil {
