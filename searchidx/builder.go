@@ -235,9 +235,6 @@ func analyseDoc(d *Doc, variants variantTable, scratch []analysis.Token) (analys
 			if t.Exact != "" && !slices.Contains(dt.exact, t.Exact) {
 				dt.exact = append(dt.exact, t.Exact)
 			}
-			for _, v := range variants[t.Term] {
-				count(v, weight, sections, field)
-			}
 		}
 		if !field {
 			length += uint32(len(scratch))
@@ -271,6 +268,16 @@ func analyseDoc(d *Doc, variants variantTable, scratch []analysis.Token) (analys
 		add(s.Text, WeightBody, bit, false)
 	}
 	add(d.Body, WeightBody, 0, false)
+	// Name variants: each spelling's counts go to the other spellings too,
+	// once per distinct term rather than per occurrence.
+	for i, n := 0, len(terms); i < n; i++ {
+		for _, v := range variants[terms[i].term] {
+			src := terms[i]
+			dt := count(v, 0, src.sections, false)
+			dt.fieldTF += src.fieldTF
+			dt.textTF += src.textTF
+		}
+	}
 	for i := range terms {
 		slices.Sort(terms[i].exact)
 	}

@@ -13,9 +13,9 @@ type shardCut struct {
 	first  string
 }
 
-// namespace groups keys that must not share a shard: terms, facets,
-// section postings and vocabulary are fetched for different reasons.
-// Product names share the term namespace, next to their first word.
+// namespace groups keys that must not share a shard: terms, unions,
+// facets and vocabulary are fetched for different reasons. Product names
+// share the term namespace, next to their first word.
 func namespace(key string) format.EntryKind {
 	if k := format.KindOf(key); k != format.ProductEntry {
 		return k

@@ -116,7 +116,7 @@ func (o Options) withDefaults() Options {
 // Stats describe a built index.
 type Stats struct {
 	Docs          int
-	Terms         int // term entries (excluding facet, section and vocabulary entries)
+	Terms         int // analysed terms (term entries)
 	Entries       int // all entries
 	Shards        int
 	CardFiles     int
@@ -127,7 +127,7 @@ type Stats struct {
 	ShardBytes    int64 // all shards
 	CardBytes     int64 // all card files
 	// Namespaces breaks the shards down by what their keys hold: "terms"
-	// (with product names), "facets", "sections", "vocabulary".
+	// (with product names), "unions", "facets", "vocabulary".
 	Namespaces map[string]NamespaceStats
 }
 

@@ -138,8 +138,14 @@ func splitRuns(runs []run, s string) []run {
 	start := -1
 	joiner := false
 	for i := 0; i < len(s); {
-		r, w := utf8.DecodeRuneInString(s[i:])
-		alnum := isAlnumRune(r)
+		r, w := rune(s[i]), 1
+		var alnum bool
+		if r < utf8.RuneSelf {
+			alnum = isDigit(byte(r)) || (r|0x20 >= 'a' && r|0x20 <= 'z')
+		} else {
+			r, w = utf8.DecodeRuneInString(s[i:])
+			alnum = isAlnumRune(r)
+		}
 		if !alnum && start >= 0 {
 			// A decimal point between digits, or % after a digit, stays in.
 			prevDigit := i > 0 && isDigit(s[i-1])

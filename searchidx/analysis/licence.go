@@ -73,8 +73,9 @@ func findLicences(s string) []licenceMatch {
 		if i > 0 && isAlnumByte(s[i-1]) {
 			continue
 		}
+		// Every licence starts with a digit or with pl, th or nr.
 		c := s[i]
-		if !isDigit(c) && c != 'p' && c != 't' && c != 'n' {
+		if !isDigit(c) && !(i+1 < len(s) && (c == 'p' && s[i+1] == 'l' || c == 't' && s[i+1] == 'h' || c == 'n' && s[i+1] == 'r')) {
 			continue
 		}
 		if m, ok := licenceAt(s, i); ok {
