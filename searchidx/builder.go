@@ -1,10 +1,10 @@
 package searchidx
 
 import (
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
-	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -39,13 +39,47 @@ type docMeta struct {
 	card                         Card
 }
 
-// posting accumulates one term's documents, by provisional id.
+// posting accumulates one term's documents, by provisional id, compactly:
+// per document a record of four uvarints (id minus the previous id,
+// fieldTF, textTF, section mask), 4–6 bytes for most.
 type posting struct {
-	docs     []uint32
-	tfs      []uint32      // fieldTF<<16 | textTF, each saturating at 0xffff
-	sections *[32][]uint32 // by section code; nil until the term is seen in a section
-	exact    map[string][]uint32
-	field    bool // occurs in a metadata field somewhere
+	buf   []byte
+	last  uint32 // the last id added
+	df    uint32 // documents
+	field bool   // occurs in a metadata field somewhere
+	exact map[string][]uint32
+}
+
+// pair is one decoded record of a posting.
+type pair struct {
+	id, fieldTF, textTF, sections uint32
+}
+
+func (p *posting) add(id uint32, dt *docTerm) {
+	p.buf = binary.AppendUvarint(p.buf, uint64(id-p.last))
+	p.buf = binary.AppendUvarint(p.buf, uint64(dt.fieldTF))
+	p.buf = binary.AppendUvarint(p.buf, uint64(dt.textTF))
+	p.buf = binary.AppendUvarint(p.buf, uint64(dt.sections))
+	p.last = id
+	p.df++
+	p.field = p.field || dt.fieldTF > 0
+}
+
+// pairs decodes the posting into dst.
+func (p *posting) pairs(dst []pair) []pair {
+	dst = dst[:0]
+	var id uint32
+	for i := 0; i < len(p.buf); {
+		var v [4]uint32
+		for k := range v {
+			x, n := binary.Uvarint(p.buf[i:])
+			v[k] = uint32(x)
+			i += n
+		}
+		id += v[0]
+		dst = append(dst, pair{id, v[1], v[2], v[3]})
+	}
+	return dst
 }
 
 // batch is how many documents are analysed together.
@@ -148,7 +182,7 @@ func (b *Builder) merge(first uint32, docs []Doc, res []analysed) {
 		id := first + uint32(i)
 		d := &docs[i]
 		b.lens = append(b.lens, a.length)
-		for _, dt := range a.terms {
+		for j, dt := range a.terms {
 			p := b.postings[dt.term]
 			if p == nil {
 				// Clone: the term is a substring of the document's text,
@@ -156,16 +190,7 @@ func (b *Builder) merge(first uint32, docs []Doc, res []analysed) {
 				p = &posting{}
 				b.postings[strings.Clone(dt.term)] = p
 			}
-			p.docs = append(p.docs, id)
-			p.tfs = append(p.tfs, min(dt.fieldTF, 0xffff)<<16|min(dt.textTF, 0xffff))
-			p.field = p.field || dt.fieldTF > 0
-			for m := dt.sections; m != 0; m &= m - 1 {
-				c := bits.TrailingZeros32(m)
-				if p.sections == nil {
-					p.sections = new([32][]uint32)
-				}
-				p.sections[c] = append(p.sections[c], id)
-			}
+			p.add(id, &a.terms[j])
 			for _, x := range dt.exact {
 				if p.exact == nil {
 					p.exact = map[string][]uint32{}

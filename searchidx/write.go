@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"math"
+	"math/bits"
 	"os"
 	"slices"
 	"strings"
@@ -90,19 +91,19 @@ func (b *Builder) encode() ([]file, Stats) {
 		avgLen = totalLen / float64(n)
 	}
 	// BM25F: metadata fields are not length-normalised, text is.
-	bm25 := func(p *posting, j int) float64 {
-		df := float64(len(p.docs))
+	bm25 := func(df float64, pr pair) float64 {
 		idf := math.Log(1 + (float64(n)-df+0.5)/(df+0.5))
-		fieldTF, textTF := float64(p.tfs[j]>>16), float64(p.tfs[j]&0xffff)
-		tf := fieldTF + textTF/(1-bm25B+bm25B*float64(b.lens[p.docs[j]])/avgLen)
+		tf := float64(pr.fieldTF) + float64(pr.textTF)/(1-bm25B+bm25B*float64(b.lens[pr.id])/avgLen)
 		return idf * tf * (bm25K1 + 1) / (tf + bm25K1)
 	}
 	terms := sortedKeys(b.postings)
 	maxScore := 0.0
+	var prs []pair
 	for _, t := range terms {
 		p := b.postings[t]
-		for j := range p.docs {
-			maxScore = max(maxScore, bm25(p, j))
+		prs = p.pairs(prs)
+		for _, pr := range prs {
+			maxScore = max(maxScore, bm25(float64(p.df), pr))
 		}
 	}
 	level := func(s float64) uint8 {
@@ -116,14 +117,26 @@ func (b *Builder) encode() ([]file, Stats) {
 	sectionMaxDocs := int(opts.SectionShare * float64(n))
 	entries := make([]format.Entry, 0, 2*len(terms)+len(b.facets)+len(b.products))
 	byLevel := make([][]uint32, opts.Levels+1)
+	var bySection [32][]uint32
 	for _, t := range terms {
 		p := b.postings[t]
 		for l := range byLevel {
 			byLevel[l] = byLevel[l][:0]
 		}
-		for j, id := range p.docs {
-			l := level(bm25(p, j))
-			byLevel[l] = append(byLevel[l], id)
+		for c := range bySection {
+			bySection[c] = bySection[c][:0]
+		}
+		prs = p.pairs(prs)
+		withSections := int(p.df) <= sectionMaxDocs
+		for _, pr := range prs {
+			l := level(bm25(float64(p.df), pr))
+			byLevel[l] = append(byLevel[l], pr.id)
+			if withSections {
+				for m := pr.sections; m != 0; m &= m - 1 {
+					c := bits.TrailingZeros32(m)
+					bySection[c] = append(bySection[c], pr.id)
+				}
+			}
 		}
 		e := format.Entry{Key: t}
 		for l := opts.Levels; l >= 1; l-- {
@@ -134,16 +147,14 @@ func (b *Builder) encode() ([]file, Stats) {
 		for _, x := range sortedKeys(p.exact) {
 			e.Exact = append(e.Exact, format.Exact{Surface: x, Docs: remap(p.exact[x])})
 		}
-		if len(p.docs) <= sectionMaxDocs && p.sections != nil {
-			for c, ids := range p.sections {
-				if len(ids) > 0 {
-					e.Sections = append(e.Sections, format.SectionPosting{Code: uint8(c), Docs: remap(ids)})
-				}
+		for c, ids := range bySection {
+			if len(ids) > 0 {
+				e.Sections = append(e.Sections, format.SectionPosting{Code: uint8(c), Docs: remap(ids)})
 			}
 		}
 		entries = append(entries, e)
 		if vocabWorthy(t, p) {
-			entries = append(entries, format.Entry{Key: format.VocabPrefix + reverse(t), DF: uint64(len(p.docs))})
+			entries = append(entries, format.Entry{Key: format.VocabPrefix + reverse(t), DF: uint64(p.df)})
 		}
 		delete(b.postings, t) // its memory goes as the entries grow
 	}
@@ -233,7 +244,7 @@ func vocabWorthy(t string, p *posting) bool {
 			return false
 		}
 	}
-	return p.field || len(p.docs) >= 2
+	return p.field || p.df >= 2
 }
 
 func reverse(s string) string {
