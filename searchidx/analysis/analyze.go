@@ -1,0 +1,322 @@
+package analysis
+
+import (
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Kind says what a token was read from.
+type Kind uint8
+
+// Token kinds.
+const (
+	KindWord     Kind = iota // letters (stemmed), or letters mixed with digits ("b12")
+	KindNumber               // digits, with an optional decimal part ("4.1")
+	KindStrength             // a number and its unit ("500mg", "0.5%")
+	KindLicence              // a licence number ("pl123450001")
+	KindCompound             // parts joined by - or / written without spaces ("cocodamol")
+)
+
+// String names the kind as the test vectors spell it.
+func (k Kind) String() string {
+	switch k {
+	case KindWord:
+		return "word"
+	case KindNumber:
+		return "number"
+	case KindStrength:
+		return "strength"
+	case KindLicence:
+		return "licence"
+	case KindCompound:
+		return "compound"
+	}
+	return "unknown"
+}
+
+// A Token is one term of analysed text.
+type Token struct {
+	// Term is the search form: folded, and stemmed for words.
+	Term string
+	// Exact is the folded surface form when stemming removed an inflection
+	// ("tablets" for the term "tablet"); it earns the exact-form bonus.
+	Exact string
+	Kind  Kind
+}
+
+// Mode selects between the index and query forms of the analysis.
+type Mode uint8
+
+const (
+	// IndexMode adds the extra tokens a document needs so that every way of
+	// writing a query finds it: a strength also yields its bare number, and a
+	// compound yields its parts and their concatenation.
+	IndexMode Mode = iota
+	// QueryMode yields only the tokens a query must match: a strength is one
+	// token, a compound its parts.
+	QueryMode
+)
+
+// Analyze splits text into tokens. See ANALYSIS.md for the rules.
+func Analyze(text string, mode Mode) []Token {
+	return analyzeFolded(Fold(text), mode, nil)
+}
+
+// AppendTokens is Analyze appending to dst, to save allocations in bulk.
+func AppendTokens(dst []Token, text string, mode Mode) []Token {
+	return analyzeFolded(Fold(text), mode, dst)
+}
+
+// A Query is an analysed query.
+type Query struct {
+	Tokens []Token
+	// Open is true when the query ends inside its last token (no space or
+	// punctuation after it), so the last token may be completed as a prefix.
+	Open bool
+}
+
+// ParseQuery analyses what a person typed into the search box. An
+// unfinished licence number at the end ("PL 30464/01") becomes the prefix
+// of its search form ("pl3046401") with Open set.
+func ParseQuery(text string) Query {
+	s := Fold(text)
+	trimmed := strings.TrimRightFunc(s, unicode.IsSpace)
+	open := len(trimmed) == len(s) && len(s) > 0
+	if r, _ := utf8.DecodeLastRuneInString(s); open && !isAlnumRune(r) && r != '%' {
+		open = false
+	}
+	q := Query{Open: open}
+	if open {
+		// An unfinished licence number at the end.
+		for i := 0; i < len(s); i++ {
+			if i > 0 && isAlnumByte(s[i-1]) {
+				continue
+			}
+			if p, ok := partialLicenceAt(s, i); ok {
+				if _, full := licenceAt(s, i); !full {
+					q.Tokens = analyzeFolded(s[:i], QueryMode, nil)
+					q.Tokens = append(q.Tokens, Token{Term: p, Kind: KindLicence})
+					return q
+				}
+			}
+		}
+	}
+	q.Tokens = analyzeFolded(s, QueryMode, nil)
+	if len(q.Tokens) == 0 {
+		q.Open = false
+	}
+	return q
+}
+
+func isAlnumRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// run is a maximal stretch of letters and digits (with a decimal point
+// between digits, and % after digits).
+type run struct {
+	text   string
+	joined bool // joined to the previous run by - or / with no space
+}
+
+// analyzeFolded tokenises folded text: licence numbers first, then the
+// stretches between them.
+func analyzeFolded(s string, mode Mode, dst []Token) []Token {
+	last := 0
+	for _, m := range findLicences(s) {
+		dst = tokenizeRuns(s[last:m.start], mode, dst)
+		dst = append(dst, Token{Term: m.lic.Term(), Kind: KindLicence})
+		last = m.end
+	}
+	return tokenizeRuns(s[last:], mode, dst)
+}
+
+var runPool = sync.Pool{New: func() any { return new([]run) }}
+
+// splitRuns appends the runs of s to runs.
+func splitRuns(runs []run, s string) []run {
+	start := -1
+	joiner := false
+	for i := 0; i < len(s); {
+		r, w := rune(s[i]), 1
+		var alnum bool
+		if r < utf8.RuneSelf {
+			alnum = isDigit(byte(r)) || (r|0x20 >= 'a' && r|0x20 <= 'z')
+		} else {
+			r, w = utf8.DecodeRuneInString(s[i:])
+			alnum = isAlnumRune(r)
+		}
+		if !alnum && start >= 0 {
+			// A decimal point between digits, or % after a digit, stays in.
+			prevDigit := i > 0 && isDigit(s[i-1])
+			if r == '.' && prevDigit && i+1 < len(s) && isDigit(s[i+1]) {
+				i += w
+				continue
+			}
+			if r == '%' && prevDigit {
+				i += w
+				runs = append(runs, run{s[start:i], joiner})
+				start, joiner = -1, false
+				continue
+			}
+		}
+		switch {
+		case alnum && start < 0:
+			start = i
+		case !alnum && start >= 0:
+			runs = append(runs, run{s[start:i], joiner})
+			start, joiner = -1, false
+			// A joiner is - or / (or a dash) directly between two runs.
+			if (r == '-' || r == '/' || r == '‐' || r == '‑') && i+w < len(s) {
+				if n, _ := utf8.DecodeRuneInString(s[i+w:]); isAlnumRune(n) {
+					joiner = true
+				}
+			}
+			// "patient's": drop the possessive s.
+			if (r == '\'' || r == '’') && strings.HasPrefix(s[i+w:], "s") && boundaryAt(s, i+w+1) {
+				i += w + 1
+				continue
+			}
+		}
+		i += w
+	}
+	if start >= 0 {
+		runs = append(runs, run{s[start:], joiner})
+	}
+	return runs
+}
+
+// tokenizeRuns turns the runs of s into tokens, grouping joined runs into
+// compounds and a number followed by a unit into a strength.
+func tokenizeRuns(s string, mode Mode, dst []Token) []Token {
+	buf := runPool.Get().(*[]run)
+	runs := splitRuns((*buf)[:0], s)
+	defer func() {
+		clear(runs)
+		*buf = runs[:0]
+		runPool.Put(buf)
+	}()
+	for i := 0; i < len(runs); {
+		j := i + 1
+		for j < len(runs) && runs[j].joined {
+			j++
+		}
+		group := runs[i:j]
+		if len(group) == 1 {
+			// A number followed by a unit written apart: "500 mg".
+			if isNumber(group[0].text) && j < len(runs) && !(j+1 < len(runs) && runs[j+1].joined) {
+				if u, ok := unit(runs[j].text); ok {
+					dst = appendStrength(dst, group[0].text, u, mode)
+					i = j + 1
+					continue
+				}
+			}
+			dst = appendRun(dst, group[0].text, mode)
+			i = j
+			continue
+		}
+		for _, r := range group {
+			dst = appendRun(dst, r.text, mode)
+		}
+		if mode == IndexMode && len(group) <= 4 {
+			var b strings.Builder
+			for _, r := range group {
+				b.WriteString(r.text)
+			}
+			dst = append(dst, Token{Term: b.String(), Kind: KindCompound})
+		}
+		i = j
+	}
+	return dst
+}
+
+func isNumber(s string) bool {
+	if s == "" || !isDigit(s[0]) || !isDigit(s[len(s)-1]) {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) && s[i] != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+var units = map[string]string{
+	"mg": "mg", "milligram": "mg", "milligrams": "mg",
+	"g": "g", "gram": "g", "grams": "g",
+	"mcg": "mcg", "ug": "mcg", "μg": "mcg", "microgram": "mcg", "micrograms": "mcg",
+	"ng": "ng", "nanogram": "ng", "nanograms": "ng",
+	"kg": "kg",
+	"ml": "ml", "millilitre": "ml", "millilitres": "ml", "milliliter": "ml", "milliliters": "ml",
+	"l": "l", "litre": "l", "litres": "l",
+	"iu": "iu", "unit": "units", "units": "units",
+	"mmol": "mmol", "micromol": "micromol",
+	"%": "%",
+}
+
+func unit(s string) (string, bool) {
+	u, ok := units[s]
+	return u, ok
+}
+
+func appendStrength(dst []Token, num, u string, mode Mode) []Token {
+	dst = append(dst, Token{Term: num + u, Kind: KindStrength})
+	if mode == IndexMode {
+		dst = append(dst, Token{Term: num, Kind: KindNumber})
+	}
+	return dst
+}
+
+// appendRun adds the token(s) of one run.
+func appendRun(dst []Token, s string, mode Mode) []Token {
+	if isNumber(s) {
+		return append(dst, Token{Term: s, Kind: KindNumber})
+	}
+	if strings.HasSuffix(s, "%") {
+		return appendStrength(dst, s[:len(s)-1], "%", mode)
+	}
+	// Digits then letters: a strength when the letters are a unit.
+	d := 0
+	for d < len(s) && (isDigit(s[d]) || s[d] == '.') {
+		d++
+	}
+	if d > 0 && isNumber(s[:d]) {
+		if u, ok := unit(s[d:]); ok {
+			return appendStrength(dst, s[:d], u, mode)
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
+			return append(dst, Token{Term: s, Kind: KindWord}) // "b12": kept whole
+		}
+	}
+	stem := Stem(s)
+	t := Token{Term: stem, Kind: KindWord}
+	if stem != s && stem+"e" != s {
+		t.Exact = s
+	}
+	return append(dst, t)
+}
+
+// Stem removes English plural endings and a final e, lightly and
+// predictably, so that tablet/tablets, injection/injections, dose/doses and
+// headache/headaches meet. Words of three letters or fewer, and words with
+// digits, are left as they are; -ies becomes -y and -xes loses its es. See ANALYSIS.md for the rules.
+func Stem(w string) string {
+	if len(w) <= 3 {
+		return w
+	}
+	switch {
+	case strings.HasSuffix(w, "ies") && len(w) > 4 && !strings.HasSuffix(w, "eies") && !strings.HasSuffix(w, "aies"):
+		return w[:len(w)-3] + "y"
+	case strings.HasSuffix(w, "xes"):
+		return w[:len(w)-2]
+	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && !strings.HasSuffix(w, "us") && !strings.HasSuffix(w, "is"):
+		w = w[:len(w)-1]
+	}
+	if len(w) > 4 && strings.HasSuffix(w, "e") {
+		w = w[:len(w)-1]
+	}
+	return w
+}

@@ -1,0 +1,121 @@
+package searchidx
+
+import (
+	"bytes"
+	"compress/gzip"
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+	"time"
+
+	"mip/searchidx/query"
+)
+
+// benchDocs are 20,000 synthetic documents plus one holding a word no other
+// document has.
+func benchDocs(n int) []Doc {
+	docs := syntheticDocs(n-1, 1000, 20)
+	return append(docs, Doc{Key: "rare", Type: "SPC", Products: []string{"RARE TEST PRODUCT"},
+		Card: Card{Product: "RARE TEST PRODUCT", URL: "/d/rare.pdf"},
+		Body: "This document alone mentions zyxolamide."})
+}
+
+// BenchmarkBuild20k builds a 20,000-document index and reports its size,
+// then the bytes a cold query reads: for a rare term, and for a term on
+// every document (raw and gzip -9, as a server would send them).
+func BenchmarkBuild20k(b *testing.B) {
+	docs := benchDocs(20000)
+	dir := b.TempDir()
+	var st Stats
+	cpu := cpuTime()
+	for b.Loop() {
+		var err error
+		if st, err = Build(docs, dir, Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	// CPU seconds per build, which the load of a shared machine does not
+	// inflate as it does wall time.
+	b.ReportMetric((cpuTime()-cpu).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric(float64(st.Bytes), "index-bytes")
+	b.ReportMetric(float64(st.Files), "files")
+	b.ReportMetric(float64(st.Shards), "shards")
+	b.ReportMetric(float64(st.ManifestBytes), "manifest-bytes")
+	b.Logf("%+v", st)
+	for _, c := range []struct{ name, q string }{
+		{"rare", "zyxolamide "}, {"common", "the "}, {"product", "paracetamol 500mg tablets "},
+		{"typo", "paracetanol "}, {"typo-first-letter", "baracetamol "}, {"prefix-1", "p"}, {"prefix-3", "par"},
+	} {
+		raw, gz, files := coldQuery(b, dir, c.q)
+		b.ReportMetric(float64(raw), c.name+"-cold-bytes")
+		b.ReportMetric(float64(gz), c.name+"-cold-gz-bytes")
+		b.ReportMetric(float64(files), c.name+"-cold-files")
+	}
+}
+
+// BenchmarkBuildStream20k adds 20,000 documents to a Builder as they are
+// made, as a caller streaming extracted text would, so that the process's
+// peak memory is the builder's own (measure it with /usr/bin/time -v).
+func BenchmarkBuildStream20k(b *testing.B) {
+	dir := b.TempDir()
+	for b.Loop() {
+		bl := NewBuilder(Options{})
+		eachSyntheticDoc(20000, 1000, 20, func(d Doc) {
+			if err := bl.Add(d); err != nil {
+				b.Fatal(err)
+			}
+		})
+		st, err := bl.Write(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(st.Bytes), "index-bytes")
+	}
+}
+
+// cpuTime returns the user and system CPU time of the process so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// coldQuery runs q on a freshly opened index and returns the bytes and
+// files it read.
+func coldQuery(tb testing.TB, dir, q string) (raw, gz, files int) {
+	ix, err := query.Open(os.DirFS(dir))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	res, err := ix.Search(query.Request{Query: q})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if res.Total == 0 {
+		tb.Fatalf("%q: no results", q)
+	}
+	for _, f := range ix.Fetches() {
+		data, err := os.ReadFile(filepath.Join(dir, f.Name))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		raw += len(data)
+		gz += gzipSize(data)
+		files++
+		if testing.Verbose() {
+			tb.Logf("%q: %-10s %-40s %6d B, gzip %6d B", q, f.What, f.Name, len(data), gzipSize(data))
+		}
+	}
+	return raw, gz, files
+}
+
+func gzipSize(b []byte) int {
+	var buf bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	w.Write(b)
+	w.Close()
+	return buf.Len()
+}

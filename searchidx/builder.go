@@ -1,0 +1,342 @@
+package searchidx
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"sync"
+
+	"mip/searchidx/analysis"
+	"mip/searchidx/format"
+)
+
+// A Builder accumulates documents and writes their index. Documents are
+// analysed as they are added, in parallel batches, and their text is not
+// kept: memory grows with the postings, not with the text. A Builder is not
+// safe for concurrent use.
+type Builder struct {
+	opts     Options
+	variants variantTable
+
+	pending []Doc     // added, not yet analysed
+	metas   []docMeta // by provisional id (order of Add)
+	seen    map[string]bool
+
+	postings map[string]*posting
+	facets   map[string][]uint32 // key → provisional ids
+	products map[string][]uint32
+	lens     []uint32 // text tokens, by provisional id
+
+	merged chan struct{} // closed when the last batch's merge is done; nil when none runs
+}
+
+// docMeta is what the builder keeps of a document after analysis.
+type docMeta struct {
+	key, typ, territory, sortKey string
+	card                         Card
+}
+
+// posting accumulates one term's documents, by provisional id, compactly:
+// per document a record of four uvarints (id minus the previous id,
+// fieldTF, textTF, section mask), 4–6 bytes for most.
+type posting struct {
+	buf   []byte
+	last  uint32 // the last id added
+	df    uint32 // documents
+	field bool   // occurs in a metadata field somewhere
+	exact map[string][]uint32
+}
+
+// pair is one decoded record of a posting.
+type pair struct {
+	id, fieldTF, textTF, sections uint32
+}
+
+func (p *posting) add(id uint32, dt *docTerm) {
+	p.buf = binary.AppendUvarint(p.buf, uint64(id-p.last))
+	p.buf = binary.AppendUvarint(p.buf, uint64(dt.fieldTF))
+	p.buf = binary.AppendUvarint(p.buf, uint64(dt.textTF))
+	p.buf = binary.AppendUvarint(p.buf, uint64(dt.sections))
+	p.last = id
+	p.df++
+	p.field = p.field || dt.fieldTF > 0
+}
+
+// pairs decodes the posting into dst.
+func (p *posting) pairs(dst []pair) []pair {
+	dst = dst[:0]
+	var id uint32
+	for i := 0; i < len(p.buf); {
+		var v [4]uint32
+		for k := range v {
+			x, n := binary.Uvarint(p.buf[i:])
+			v[k] = uint32(x)
+			i += n
+		}
+		id += v[0]
+		dst = append(dst, pair{id, v[1], v[2], v[3]})
+	}
+	return dst
+}
+
+// batch is how many documents are analysed together.
+const batch = 256
+
+// NewBuilder returns an empty builder.
+func NewBuilder(opts Options) *Builder {
+	return &Builder{
+		opts: opts.withDefaults(), variants: defaultVariants, seen: map[string]bool{},
+		postings: map[string]*posting{}, facets: map[string][]uint32{}, products: map[string][]uint32{},
+	}
+}
+
+var typeRank = map[string]int{"SPC": 0, "PIL": 1, "PAR": 2}
+
+// Add adds a document, or reports why it cannot be indexed: an unknown
+// type or territory, an empty or repeated key.
+func (b *Builder) Add(d Doc) error {
+	if _, ok := typeRank[d.Type]; !ok {
+		return fmt.Errorf("document %q: type %q is not SPC, PIL or PAR", d.Key, d.Type)
+	}
+	if d.Key == "" || b.seen[d.Key] {
+		return fmt.Errorf("document key %q is empty or repeated", d.Key)
+	}
+	terr := d.Territory
+	if terr == "" {
+		for _, l := range d.Licences {
+			if ls := analysis.ParseLicences(l); len(ls) > 0 {
+				terr = ls[0].Territory()
+				break
+			}
+		}
+	}
+	switch terr {
+	case "", "UK", "GB", "NI":
+	default:
+		return fmt.Errorf("document %q: territory %q is not UK, GB or NI", d.Key, terr)
+	}
+	if len(b.metas) >= math.MaxUint32 {
+		return errors.New("too many documents")
+	}
+	b.seen[d.Key] = true
+	sortKey := ""
+	if len(d.Products) > 0 {
+		sortKey = analysis.Fold(d.Products[0])
+	}
+	card := d.Card
+	card.Type, card.Territory = d.Type, terr
+	b.metas = append(b.metas, docMeta{key: d.Key, typ: d.Type, territory: terr, sortKey: sortKey, card: card})
+	b.pending = append(b.pending, d)
+	if len(b.pending) == batch {
+		b.flush()
+	}
+	return nil
+}
+
+// flush analyses the pending documents in parallel, then merges their
+// terms into the postings in the background while the next batch is added
+// and analysed.
+func (b *Builder) flush() {
+	docs := b.pending
+	b.pending = make([]Doc, 0, batch)
+	first := uint32(len(b.metas) - len(docs))
+	res := make([]analysed, len(docs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range b.opts.Workers {
+		wg.Go(func() {
+			var scratch []analysis.Token
+			for i := range next {
+				res[i], scratch = analyseDoc(&docs[i], b.variants, scratch)
+			}
+		})
+	}
+	for i := range docs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	b.wait()
+	done := make(chan struct{})
+	b.merged = done
+	go func() {
+		defer close(done)
+		b.merge(first, docs, res)
+	}()
+}
+
+// wait waits for the running merge, if any.
+func (b *Builder) wait() {
+	if b.merged != nil {
+		<-b.merged
+		b.merged = nil
+	}
+}
+
+// merge adds analysed documents, numbered from first, to the postings.
+func (b *Builder) merge(first uint32, docs []Doc, res []analysed) {
+	for i, a := range res {
+		id := first + uint32(i)
+		d := &docs[i]
+		b.lens = append(b.lens, a.length)
+		for j, dt := range a.terms {
+			p := b.postings[dt.term]
+			if p == nil {
+				// Clone: the term is a substring of the document's text,
+				// which must not stay alive as a map key.
+				p = &posting{}
+				b.postings[strings.Clone(dt.term)] = p
+			}
+			p.add(id, &a.terms[j])
+			for _, x := range dt.exact {
+				if p.exact == nil {
+					p.exact = map[string][]uint32{}
+				}
+				l, ok := p.exact[x]
+				if !ok {
+					x = strings.Clone(x)
+				}
+				p.exact[x] = append(l, id)
+			}
+		}
+		for _, pr := range d.Products {
+			if k := productKey(pr); k != "" {
+				if l := b.products[k]; len(l) == 0 || l[len(l)-1] != id {
+					b.products[k] = append(l, id)
+				}
+			}
+		}
+		for _, s := range d.Substances {
+			k := format.FacetPrefix + analysis.Fold(strings.TrimSpace(s))
+			if l := b.facets[k]; len(l) == 0 || l[len(l)-1] != id {
+				b.facets[k] = append(l, id)
+			}
+		}
+	}
+}
+
+// docTerm is what one document holds of one term.
+type docTerm struct {
+	term     string
+	fieldTF  uint32   // weighted occurrences in licence, product, substance and keyword fields
+	textTF   uint32   // weighted occurrences in title, headings and text
+	sections uint32   // bit c set: occurs in section code c
+	exact    []string // surface forms, sorted
+}
+
+// analysed is one document's terms, sorted by term.
+type analysed struct {
+	terms  []docTerm
+	length uint32 // text tokens, for length normalisation
+}
+
+func analyseDoc(d *Doc, variants variantTable, scratch []analysis.Token) (analysed, []analysis.Token) {
+	index := map[string]int{}
+	var terms []docTerm
+	var length uint32
+	count := func(term string, weight, sections uint32, field bool) *docTerm {
+		i, ok := index[term]
+		if !ok {
+			i = len(terms)
+			index[term] = i
+			terms = append(terms, docTerm{term: term})
+		}
+		dt := &terms[i]
+		if field {
+			dt.fieldTF += weight
+		} else {
+			dt.textTF += weight
+		}
+		dt.sections |= sections
+		return dt
+	}
+	add := func(text string, weight, sections uint32, field bool) {
+		scratch = analysis.AppendTokens(scratch[:0], text, analysis.IndexMode)
+		for _, t := range scratch {
+			dt := count(t.Term, weight, sections, field)
+			if t.Exact != "" && !slices.Contains(dt.exact, t.Exact) {
+				dt.exact = append(dt.exact, t.Exact)
+			}
+		}
+		if !field {
+			length += uint32(len(scratch))
+		}
+	}
+	for _, l := range d.Licences {
+		ls := analysis.ParseLicences(l)
+		for _, lic := range ls {
+			count(lic.Term(), WeightLicence, 0, true)
+		}
+		if len(ls) == 0 {
+			add(l, WeightLicence, 0, true)
+		}
+	}
+	for _, p := range d.Products {
+		add(p, WeightProduct, 0, true)
+	}
+	for _, s := range d.Substances {
+		add(s, WeightSubstance, 0, true)
+	}
+	for _, k := range d.Keywords {
+		add(k, WeightKeyword, 0, true)
+	}
+	add(d.Title, WeightTitle, 0, false)
+	for _, s := range d.Sections {
+		var bit uint32
+		if c, ok := sectionCode[s.ID]; ok {
+			bit = 1 << c
+		}
+		add(s.Heading, WeightHeading, bit, false)
+		add(s.Text, WeightBody, bit, false)
+	}
+	add(d.Body, WeightBody, 0, false)
+	// Name variants: each spelling's counts go to the other spellings too,
+	// once per distinct term rather than per occurrence.
+	for i, n := 0, len(terms); i < n; i++ {
+		for _, v := range variants[terms[i].term] {
+			src := terms[i]
+			dt := count(v, 0, src.sections, false)
+			dt.fieldTF += src.fieldTF
+			dt.textTF += src.textTF
+		}
+	}
+	for i := range terms {
+		slices.Sort(terms[i].exact)
+	}
+	return analysed{terms: terms, length: length}, scratch
+}
+
+// productKey returns the key of a product name: its query-mode terms joined
+// by spaces, or "" for a name of one term (its term entry serves).
+func productKey(name string) string {
+	toks := analysis.Analyze(name, analysis.QueryMode)
+	if len(toks) < 2 {
+		return ""
+	}
+	terms := make([]string, len(toks))
+	for i, t := range toks {
+		terms[i] = t.Term
+	}
+	return strings.Join(terms, format.ProductSep)
+}
+
+// Build writes the index of docs into dir (created if missing), replacing
+// its manifest. It indexes nothing if any document is invalid, and reports
+// every invalid one. Output depends only on the set of docs and opts: the
+// same documents, in any order, give the same bytes.
+func Build(docs []Doc, dir string, opts Options) (Stats, error) {
+	b := NewBuilder(opts)
+	var errs []error
+	for _, d := range docs {
+		if err := b.Add(d); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return Stats{}, err
+	}
+	return b.Write(dir)
+}

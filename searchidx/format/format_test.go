@@ -1,0 +1,209 @@
+package format
+
+import (
+	"errors"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/RoaringBitmap/roaring/v2"
+)
+
+func sampleManifest() *Manifest {
+	return &Manifest{
+		Docs: 25, Levels: 8, CardsPerFile: 10, FilesPerPack: 2, ShardsPerPack: 3, SectionMaxDocs: 3,
+		Groups:     []Group{{"PAR", "", 5}, {"SPC", "UK", 15}, {"SPC", "NI", 5}},
+		Shards:     []ShardRef{{""}, {"ib"}, {"par"}, {"|"}},
+		ShardPacks: []Hash{{1}, {2}},
+		Packs:      []Hash{{9}, {8}},
+		Sections:   []SectionDef{{1, "spc-4.1", "indications"}, {14, "pil-4", "side-effects"}},
+	}
+}
+
+func TestManifestRoundTrip(t *testing.T) {
+	m := sampleManifest()
+	got, err := DecodeManifest(m.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, m) {
+		t.Fatalf("round trip:\n got %+v\nwant %+v", got, m)
+	}
+	if n := m.CardFileName(3); n != "c-0800000000000000-3.bin" {
+		t.Errorf("CardFileName(3) = %q", n)
+	}
+	if n := m.ShardName(3); n != "t-0200000000000000-3.bin" {
+		t.Errorf("ShardName(3) = %q", n)
+	}
+	for key, want := range map[string]int{"": 0, "a": 0, "ib": 1, "ibuprofen": 1, "p": 1, "par": 2, "zzz": 2, "|x": 3} {
+		if got := m.ShardFor(key); got != want {
+			t.Errorf("ShardFor(%q) = %d, want %d", key, got, want)
+		}
+	}
+	if got := m.ShardsWithPrefix("i"); !reflect.DeepEqual(got, []int{0, 1}) {
+		t.Errorf("ShardsWithPrefix(i) = %v", got)
+	}
+	if got := m.ShardsWithPrefix("pa"); !reflect.DeepEqual(got, []int{1, 2}) {
+		t.Errorf("ShardsWithPrefix(pa) = %v", got)
+	}
+	if got := m.ShardsWithPrefix("pb"); !reflect.DeepEqual(got, []int{2}) {
+		t.Errorf("ShardsWithPrefix(pb) = %v", got)
+	}
+}
+
+func TestManifestRejects(t *testing.T) {
+	m := sampleManifest()
+	m.Groups[0].Count = 4
+	if _, err := DecodeManifest(m.Encode()); !errors.Is(err, ErrFormat) {
+		t.Errorf("inconsistent counts: err = %v", err)
+	}
+	b := sampleManifest().Encode()
+	for _, bad := range [][]byte{nil, b[:10], append(append([]byte{}, b...), 0), []byte("MIPM\x02")} {
+		if _, err := DecodeManifest(bad); !errors.Is(err, ErrFormat) {
+			t.Errorf("DecodeManifest(%q) err = %v", bad, err)
+		}
+	}
+}
+
+func bm(ids ...uint32) *roaring.Bitmap { return roaring.BitmapOf(ids...) }
+
+func sampleEntries() []Entry {
+	return []Entry{
+		{Key: "#paracetamol", Docs: bm(1, 2, 3)},
+		{Key: "*p", Levels: []Level{{4, bm(7)}, {2, bm(1, 2)}}, Completions: []string{"pl123450001", "para"}},
+		{Key: "pl123450001", Levels: []Level{{15, bm(7)}}},
+		{Key: "tablet", Levels: []Level{{3, bm(1)}, {1, bm(2, 3, 4)}}, Exact: []Exact{{"tablets", bm(1, 3)}},
+			Sections: []SectionPosting{{1, bm(1)}, {14, bm(3)}}},
+		{Key: "tablet 5mg", Docs: bm(1, 2)},
+		{Key: "~telbat", DF: 4},
+	}
+}
+
+func TestShardRoundTrip(t *testing.T) {
+	es := sampleEntries()
+	s, err := DecodeShard(EncodeShard(es))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(s.Entries) != len(es) {
+		t.Fatalf("%d entries, want %d", len(s.Entries), len(es))
+	}
+	for i := range es {
+		a, b := s.Entries[i], es[i]
+		if a.Key != b.Key || a.DF != b.DF || len(a.Levels) != len(b.Levels) || len(a.Exact) != len(b.Exact) || len(a.Sections) != len(b.Sections) {
+			t.Fatalf("entry %d: got %+v, want %+v", i, a, b)
+		}
+		for j := range a.Levels {
+			if a.Levels[j].Level != b.Levels[j].Level || !a.Levels[j].Docs.Equals(b.Levels[j].Docs) {
+				t.Errorf("%s level %d differs", a.Key, j)
+			}
+		}
+		for j := range a.Sections {
+			if a.Sections[j].Code != b.Sections[j].Code || !a.Sections[j].Docs.Equals(b.Sections[j].Docs) {
+				t.Errorf("%s section %d differs", a.Key, j)
+			}
+		}
+		if !slices.Equal(a.Completions, b.Completions) {
+			t.Errorf("%s completions %v, want %v", a.Key, a.Completions, b.Completions)
+		}
+		if b.Docs != nil && !a.Docs.Equals(b.Docs) {
+			t.Errorf("%s docs differ", a.Key)
+		}
+	}
+	if e := s.Lookup("tablet"); e == nil || e.Matches().GetCardinality() != 4 || e.Exact[0].Surface != "tablets" {
+		t.Errorf("Lookup(tablet) = %+v", e)
+	}
+	if e := s.Lookup("tab"); e != nil {
+		t.Errorf("Lookup(tab) = %+v, want nil", e)
+	}
+	if got := s.WithPrefix("p"); len(got) != 1 || got[0].Key != "pl123450001" {
+		t.Errorf("WithPrefix(p) = %+v", got)
+	}
+}
+
+func TestShardRejectsDisorder(t *testing.T) {
+	es := sampleEntries()
+	es[1], es[2] = es[2], es[1]
+	if _, err := DecodeShard(EncodeShard(es)); !errors.Is(err, ErrFormat) {
+		t.Errorf("unsorted keys: err = %v", err)
+	}
+}
+
+func sampleCards() []Card {
+	return []Card{
+		{Type: "SPC", Territory: "UK", Product: "PARACETAMOL 500MG TABLETS", Title: "spc-doc_PL 12345-0001.pdf",
+			Substances: []string{"PARACETAMOL"}, Licences: []string{"PL 12345/0001"}, Date: "2024-03-01",
+			Size: 123456, URL: "/d/ab12.pdf", Snippet: "For mild to moderate pain"},
+		{Type: "PIL", Territory: "UK", Product: "PARACETAMOL 500MG TABLETS", Title: "leaflet",
+			Substances: []string{"PARACETAMOL"}, Licences: []string{"PL 12345/0001"}, Size: 1, URL: "/d/cd34.pdf"},
+	}
+}
+
+func TestCardsRoundTrip(t *testing.T) {
+	cs := sampleCards()
+	b := EncodeCards(cs)
+	got, err := DecodeCards(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, cs) {
+		t.Fatalf("round trip:\n got %+v\nwant %+v", got, cs)
+	}
+	// The second card repeats product, substance and licence: stored once.
+	single := len(EncodeCards(cs[:1]))
+	if len(b)-single > 40 {
+		t.Errorf("second card costs %d bytes; repeated strings are not shared", len(b)-single)
+	}
+}
+
+func FuzzDecodeManifest(f *testing.F) {
+	f.Add(sampleManifest().Encode())
+	f.Fuzz(func(t *testing.T, b []byte) {
+		m, err := DecodeManifest(b)
+		if err != nil {
+			return
+		}
+		m2, err := DecodeManifest(m.Encode())
+		if err != nil || !reflect.DeepEqual(m, m2) {
+			t.Fatalf("re-encoding a decoded manifest: %v", err)
+		}
+		for _, k := range []string{"", "a", "zz"} {
+			if i := m.ShardFor(k); i < 0 || i >= len(m.Shards) {
+				t.Fatalf("ShardFor(%q) = %d", k, i)
+			}
+		}
+	})
+}
+
+func FuzzDecodeShard(f *testing.F) {
+	f.Add(EncodeShard(sampleEntries()))
+	f.Add(EncodeShard(nil))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		s, err := DecodeShard(b)
+		if err != nil {
+			return
+		}
+		if _, err := DecodeShard(EncodeShard(s.Entries)); err != nil {
+			t.Fatalf("re-encoding a decoded shard: %v", err)
+		}
+		for _, e := range s.Entries {
+			if KindOf(e.Key) == TermEntry {
+				e.Matches()
+			}
+		}
+	})
+}
+
+func FuzzDecodeCards(f *testing.F) {
+	f.Add(EncodeCards(sampleCards()))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		cs, err := DecodeCards(b)
+		if err != nil {
+			return
+		}
+		cs2, err := DecodeCards(EncodeCards(cs))
+		if err != nil || len(cs2) != len(cs) {
+			t.Fatalf("re-encoding decoded cards: %v", err)
+		}
+	})
+}

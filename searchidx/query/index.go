@@ -1,0 +1,165 @@
+// Package query searches an index written by searchidx.Build, reading its
+// files from an fs.FS exactly as a browser client fetches them: the
+// manifest, then only the shards and card files a query needs. It counts
+// what it reads, so tests and benchmarks can state a query's cost in bytes.
+package query
+
+import (
+	"fmt"
+	"io/fs"
+	"slices"
+	"sync"
+
+	"mip/searchidx/format"
+)
+
+// An Index is an opened index. It caches the files it has read and is safe
+// for concurrent use.
+type Index struct {
+	fsys fs.FS
+	m    *format.Manifest
+
+	mu     sync.Mutex
+	shards map[int]*format.Shard
+	cards  map[int][]format.Card
+	log    []Fetch
+}
+
+// A Fetch is one file the index read.
+type Fetch struct {
+	Name  string
+	Bytes int
+	// What the file is: "manifest", "cards", or for a shard the kind of
+	// its keys: "terms", "facets", "sections", "vocabulary".
+	What string
+}
+
+// Open reads the manifest of the index in fsys.
+func Open(fsys fs.FS) (*Index, error) {
+	ix := &Index{fsys: fsys, shards: map[int]*format.Shard{}, cards: map[int][]format.Card{}}
+	b, err := ix.read(format.ManifestName, "manifest")
+	if err != nil {
+		return nil, err
+	}
+	m, err := format.DecodeManifest(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", format.ManifestName, err)
+	}
+	ix.m = m
+	return ix, nil
+}
+
+// Manifest returns the index's manifest.
+func (ix *Index) Manifest() *format.Manifest { return ix.m }
+
+// Fetched returns how many files and bytes the index has read so far
+// (each file is read once).
+func (ix *Index) Fetched() (files int, bytes int64) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for _, f := range ix.log {
+		bytes += int64(f.Bytes)
+	}
+	return len(ix.log), bytes
+}
+
+// Fetches returns the files the index has read so far, in order.
+func (ix *Index) Fetches() []Fetch {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	return slices.Clone(ix.log)
+}
+
+func (ix *Index) read(name, what string) ([]byte, error) {
+	b, err := fs.ReadFile(ix.fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	ix.mu.Lock()
+	ix.log = append(ix.log, Fetch{name, len(b), what})
+	ix.mu.Unlock()
+	return b, nil
+}
+
+var kindNames = map[format.EntryKind]string{
+	format.TermEntry: "terms", format.FacetEntry: "facets",
+	format.VocabEntry: "vocabulary", format.ProductEntry: "terms", format.UnionEntry: "unions",
+}
+
+// shard returns shard i, reading it on first use.
+func (ix *Index) shard(i int) (*format.Shard, error) {
+	ix.mu.Lock()
+	s, ok := ix.shards[i]
+	ix.mu.Unlock()
+	if ok {
+		return s, nil
+	}
+	name := ix.m.ShardName(i)
+	b, err := fs.ReadFile(ix.fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	s, err = format.DecodeShard(b)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	what := "terms"
+	if len(s.Entries) > 0 {
+		what = kindNames[format.KindOf(s.Entries[0].Key)]
+	}
+	ix.mu.Lock()
+	ix.shards[i] = s
+	ix.log = append(ix.log, Fetch{name, len(b), what})
+	ix.mu.Unlock()
+	return s, nil
+}
+
+// lookup returns the entry with key, or nil when the index has none.
+func (ix *Index) lookup(key string) (*format.Entry, error) {
+	s, err := ix.shard(ix.m.ShardFor(key))
+	if err != nil {
+		return nil, err
+	}
+	return s.Lookup(key), nil
+}
+
+// withPrefix returns every entry whose key starts with prefix, across
+// shards.
+func (ix *Index) withPrefix(prefix string) ([]format.Entry, error) {
+	var out []format.Entry
+	for _, i := range ix.m.ShardsWithPrefix(prefix) {
+		s, err := ix.shard(i)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s.WithPrefix(prefix)...)
+	}
+	return out, nil
+}
+
+// card returns the card of document id.
+func (ix *Index) card(id uint32) (format.Card, error) {
+	f := int(id) / ix.m.CardsPerFile
+	ix.mu.Lock()
+	cs, ok := ix.cards[f]
+	ix.mu.Unlock()
+	if !ok {
+		name := ix.m.CardFileName(f)
+		b, err := ix.read(name, "cards")
+		if err != nil {
+			return format.Card{}, err
+		}
+		cs, err = format.DecodeCards(b)
+		if err != nil {
+			return format.Card{}, fmt.Errorf("%s: %w", name, err)
+		}
+		ix.mu.Lock()
+		ix.cards[f] = cs
+		ix.mu.Unlock()
+	}
+	k := int(id) % ix.m.CardsPerFile
+	if k >= len(cs) {
+		return format.Card{}, fmt.Errorf("%s: %w: no card %d", ix.m.CardFileName(f), format.ErrFormat, k)
+	}
+	return cs[k], nil
+}

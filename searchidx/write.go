@@ -1,0 +1,281 @@
+package searchidx
+
+import (
+	"cmp"
+	"crypto/sha256"
+	"fmt"
+	"math"
+	"math/bits"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/RoaringBitmap/roaring/v2"
+
+	"mip/searchidx/format"
+)
+
+// BM25 parameters.
+const (
+	bm25K1 = 1.2
+	bm25B  = 0.75
+)
+
+type file struct {
+	name string
+	data []byte
+}
+
+// Write writes the index into dir (created if missing), the manifest last,
+// through an os.Root so that no name can leave dir. The Builder must not be
+// used afterwards.
+func (b *Builder) Write(dir string) (Stats, error) {
+	files, st := b.encode()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return Stats{}, err
+	}
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return Stats{}, err
+	}
+	defer root.Close()
+	for _, f := range files {
+		if err := root.WriteFile(f.name, f.data, 0o644); err != nil {
+			return Stats{}, fmt.Errorf("write index: %w", err)
+		}
+	}
+	return st, nil
+}
+
+// encode numbers the documents, scores and quantises the postings, and
+// returns the index files, the manifest last.
+func (b *Builder) encode() ([]file, Stats) {
+	if len(b.pending) > 0 {
+		b.flush()
+	}
+	b.wait()
+	opts := b.opts
+	n := len(b.metas)
+
+	// Final ids: by type, territory, first product, key (see FORMAT.md).
+	order := make([]uint32, n) // final id → provisional id
+	for i := range order {
+		order[i] = uint32(i)
+	}
+	slices.SortFunc(order, func(x, y uint32) int {
+		a, c := &b.metas[x], &b.metas[y]
+		return cmp.Or(
+			cmp.Compare(typeRank[a.typ], typeRank[c.typ]),
+			cmp.Compare(a.territory, c.territory),
+			cmp.Compare(a.sortKey, c.sortKey),
+			cmp.Compare(a.key, c.key))
+	})
+	final := make([]uint32, n) // provisional id → final id
+	for f, p := range order {
+		final[p] = uint32(f)
+	}
+	remap := func(ids []uint32) *roaring.Bitmap {
+		bm := roaring.New()
+		for _, id := range ids {
+			bm.Add(final[id])
+		}
+		return bm
+	}
+
+	var totalLen float64
+	for _, l := range b.lens {
+		totalLen += float64(l)
+	}
+	avgLen := 1.0
+	if n > 0 && totalLen > 0 {
+		avgLen = totalLen / float64(n)
+	}
+	// BM25F: metadata fields are not length-normalised, text is.
+	bm25 := func(df float64, pr pair) float64 {
+		idf := math.Log(1 + (float64(n)-df+0.5)/(df+0.5))
+		tf := float64(pr.fieldTF) + float64(pr.textTF)/(1-bm25B+bm25B*float64(b.lens[pr.id])/avgLen)
+		return idf * tf * (bm25K1 + 1) / (tf + bm25K1)
+	}
+	terms := sortedKeys(b.postings)
+	maxScore := 0.0
+	var prs []pair
+	for _, t := range terms {
+		p := b.postings[t]
+		prs = p.pairs(prs)
+		for _, pr := range prs {
+			maxScore = max(maxScore, bm25(float64(p.df), pr))
+		}
+	}
+	level := func(s float64) uint8 {
+		if maxScore == 0 {
+			return 1
+		}
+		l := int(math.Ceil(s / maxScore * float64(opts.Levels)))
+		return uint8(min(max(l, 1), opts.Levels))
+	}
+
+	sectionMaxDocs := int(opts.SectionShare * float64(n))
+	entries := make([]format.Entry, 0, 2*len(terms)+len(b.facets)+len(b.products))
+	byLevel := make([][]uint32, opts.Levels+1)
+	var bySection [32][]uint32
+	for _, t := range terms {
+		p := b.postings[t]
+		for l := range byLevel {
+			byLevel[l] = byLevel[l][:0]
+		}
+		for c := range bySection {
+			bySection[c] = bySection[c][:0]
+		}
+		prs = p.pairs(prs)
+		withSections := int(p.df) <= sectionMaxDocs
+		for _, pr := range prs {
+			l := level(bm25(float64(p.df), pr))
+			byLevel[l] = append(byLevel[l], pr.id)
+			if withSections {
+				for m := pr.sections; m != 0; m &= m - 1 {
+					c := bits.TrailingZeros32(m)
+					bySection[c] = append(bySection[c], pr.id)
+				}
+			}
+		}
+		e := format.Entry{Key: t}
+		for l := opts.Levels; l >= 1; l-- {
+			if len(byLevel[l]) > 0 {
+				e.Levels = append(e.Levels, format.Level{Level: uint8(l), Docs: remap(byLevel[l])})
+			}
+		}
+		for _, x := range sortedKeys(p.exact) {
+			e.Exact = append(e.Exact, format.Exact{Surface: x, Docs: remap(p.exact[x])})
+		}
+		for c, ids := range bySection {
+			if len(ids) > 0 {
+				e.Sections = append(e.Sections, format.SectionPosting{Code: uint8(c), Docs: remap(ids)})
+			}
+		}
+		entries = append(entries, e)
+		if vocabWorthy(t, p) {
+			entries = append(entries, format.Entry{Key: format.VocabPrefix + reverse(t), DF: uint64(p.df)})
+		}
+		delete(b.postings, t) // its memory goes as the entries grow
+	}
+	for _, k := range sortedKeys(b.facets) {
+		entries = append(entries, format.Entry{Key: k, Docs: remap(b.facets[k])})
+	}
+	for _, k := range sortedKeys(b.products) {
+		entries = append(entries, format.Entry{Key: k, Docs: remap(b.products[k])})
+	}
+	slices.SortFunc(entries, func(a, b format.Entry) int { return strings.Compare(a.Key, b.Key) })
+	entries = addUnions(entries, opts.Levels, opts.ShardBytes)
+
+	st := Stats{Docs: n, Terms: len(terms), Entries: len(entries), Namespaces: map[string]NamespaceStats{}}
+	m := &format.Manifest{
+		Docs: n, Levels: opts.Levels, CardsPerFile: opts.CardsPerFile, FilesPerPack: opts.FilesPerPack,
+		ShardsPerPack: opts.ShardsPerPack, SectionMaxDocs: sectionMaxDocs, Sections: Sections,
+	}
+	for _, p := range order {
+		md := &b.metas[p]
+		g := len(m.Groups) - 1
+		if g < 0 || m.Groups[g].Type != md.typ || m.Groups[g].Territory != md.territory {
+			m.Groups = append(m.Groups, format.Group{Type: md.typ, Territory: md.territory})
+			g++
+		}
+		m.Groups[g].Count++
+	}
+
+	// Shards, named by the hash of their pack.
+	var shardData [][]byte
+	for _, sh := range cutShards(entries, opts.ShardBytes) {
+		data := format.EncodeShard(entries[sh.lo:sh.hi])
+		shardData = append(shardData, data)
+		m.Shards = append(m.Shards, format.ShardRef{First: sh.first})
+		st.ShardBytes += int64(len(data))
+		st.MaxShardBytes = max(st.MaxShardBytes, len(data))
+		ns := namespaceNames[namespace(entries[sh.lo].Key)]
+		nst := st.Namespaces[ns]
+		nst.Entries += sh.hi - sh.lo
+		nst.Shards++
+		nst.Bytes += int64(len(data))
+		st.Namespaces[ns] = nst
+	}
+	st.Shards = len(m.Shards)
+	m.ShardPacks = packHashes(shardData, opts.ShardsPerPack)
+
+	// Card files, named by the hash of their pack.
+	nfiles := (n + opts.CardsPerFile - 1) / opts.CardsPerFile
+	cardData := make([][]byte, nfiles)
+	for f := range nfiles {
+		cs := make([]Card, 0, opts.CardsPerFile)
+		for _, p := range order[f*opts.CardsPerFile : min(n, (f+1)*opts.CardsPerFile)] {
+			cs = append(cs, b.metas[p].card)
+		}
+		cardData[f] = format.EncodeCards(cs)
+		st.CardBytes += int64(len(cardData[f]))
+	}
+	m.Packs = packHashes(cardData, opts.FilesPerPack)
+	st.CardFiles = nfiles
+
+	var files []file
+	for i, d := range shardData {
+		files = append(files, file{m.ShardName(i), d})
+	}
+	for f, d := range cardData {
+		files = append(files, file{m.CardFileName(f), d})
+	}
+	man := m.Encode()
+	files = append(files, file{format.ManifestName, man})
+	st.ManifestBytes = len(man)
+	st.Files = len(files)
+	for _, f := range files {
+		st.Bytes += int64(len(f.data))
+	}
+	return files, st
+}
+
+// vocabWorthy says whether a term goes into the typo vocabulary: a word of
+// five letters or more (typo tolerance starts there), of letters a–z or
+// beyond ASCII, that either appears in a metadata field or in at least two
+// documents, so that one-off noise of PDF text stays out.
+func vocabWorthy(t string, p *posting) bool {
+	if len([]rune(t)) < 5 {
+		return false
+	}
+	for _, r := range t {
+		if !('a' <= r && r <= 'z') && r < 0x80 {
+			return false
+		}
+	}
+	return p.field || p.df >= 2
+}
+
+func reverse(s string) string {
+	r := []rune(s)
+	slices.Reverse(r)
+	return string(r)
+}
+
+// packHashes returns the hash of each pack of per consecutive files: the
+// SHA-256 of each file's length in decimal, a colon, and its bytes, in
+// order, cut to 8 bytes.
+func packHashes(files [][]byte, per int) []format.Hash {
+	var out []format.Hash
+	for p := 0; p*per < len(files); p++ {
+		sum := sha256.New()
+		for _, d := range files[p*per : min(len(files), (p+1)*per)] {
+			fmt.Fprintf(sum, "%d:", len(d))
+			sum.Write(d)
+		}
+		var h format.Hash
+		copy(h[:], sum.Sum(nil))
+		out = append(out, h)
+	}
+	return out
+}
+
+func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K {
+	ks := make([]K, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
+}
