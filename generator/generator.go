@@ -23,6 +23,7 @@ import (
 	"mip/generator/finding"
 	"mip/generator/ingest"
 	"mip/generator/pages"
+	"mip/searchidx"
 )
 
 // Options configure a build.
@@ -66,8 +67,17 @@ type Report struct {
 	LiveDocuments  int                      `json:"live_documents"`
 	Products       int                      `json:"products"`
 	Substances     int                      `json:"substances"`
+	Search         SearchStats              `json:"search_index"`
 	Findings       []finding.Finding        `json:"findings"`
 	Published      bool                     `json:"published"`
+}
+
+// SearchStats describe the search index a build wrote.
+type SearchStats struct {
+	Documents     int   `json:"documents"`
+	Files         int   `json:"files"`
+	Bytes         int64 `json:"bytes"`
+	ManifestBytes int   `json:"manifest_bytes"`
 }
 
 // Build runs the pipeline. It returns the report even when it fails.
@@ -156,9 +166,9 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 		o.Log.Info("read input", "input", in.name, "read", counts.Read, "accepted", counts.Accepted, "rejected", counts.Rejected)
 	}
 	cat.LinkRevisions()
+	var cache *extract.Cache
 	if !o.SkipText {
-		cache, err := extract.OpenCache(filepath.Join(o.State, "text"))
-		if err != nil {
+		if cache, err = extract.OpenCache(filepath.Join(o.State, "text")); err != nil {
 			return rep, err
 		}
 		if err := extractText(ctx, o, cat, store, cache, &fl); err != nil {
@@ -197,7 +207,15 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 				return err
 			}
 		}
-		return pages.Write(pages.DirWriter{Root: root}, cat, view)
+		if err := pages.Write(pages.DirWriter{Root: root}, cat, view); err != nil {
+			return err
+		}
+		st, err := searchidx.Build(searchDocs(cat, view, cache), filepath.Join(dir, filepath.FromSlash(IndexDir)), searchidx.Options{Workers: o.Workers})
+		if err != nil {
+			return fmt.Errorf("build search index: %w", err)
+		}
+		rep.Search = SearchStats{Documents: st.Docs, Files: st.Files, Bytes: st.Bytes, ManifestBytes: st.ManifestBytes}
+		return nil
 	}); err != nil {
 		return rep, err
 	}

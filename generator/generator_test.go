@@ -13,6 +13,7 @@ import (
 
 	"mip/generator/catalogue"
 	"mip/generator/documents"
+	"mip/searchidx/query"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -40,7 +41,7 @@ func build(t *testing.T, o Options, out, state string) *Report {
 	return rep
 }
 
-// tree reads every file below dir except the PDFs, which are checked by
+// tree reads every file below dir except the search index and the PDFs, which are checked by
 // content address instead.
 func tree(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
@@ -50,6 +51,9 @@ func tree(t *testing.T, dir string) map[string][]byte {
 			return err
 		}
 		rel, _ := filepath.Rel(dir, p)
+		if strings.HasPrefix(filepath.ToSlash(rel), IndexDir+"/") {
+			return nil // binary; TestSearchIndex queries it instead
+		}
 		data, err := os.ReadFile(p)
 		if err != nil {
 			return err
@@ -248,6 +252,47 @@ func TestFailedBuildKeepsPreviousOutput(t *testing.T) {
 	for _, e := range entries {
 		if strings.Contains(e.Name(), ".new-") {
 			t.Errorf("left a half-written directory %s", e.Name())
+		}
+	}
+}
+
+func TestSearchIndex(t *testing.T) {
+	tmp := t.TempDir()
+	out, state := filepath.Join(tmp, "site"), filepath.Join(tmp, "state")
+	build(t, night1, out, state)
+	build(t, night2, out, state)
+	ix, err := query.Open(os.DirFS(filepath.Join(out, IndexDir)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, _ := catalogue.Load(state)
+	rev := docBySource(t, cat, "CON2001").SHA256
+	tests := []struct {
+		q, section string
+		first     string // card URL of the first hit
+		total     int
+		corrected string
+	}{
+		{q: "paracetamol 500mg tablets", first: "/documents/" + rev + "/"},
+		{q: "PL 12345/0010", first: "/documents/" + rev + "/"},
+		{q: "paracetanol", corrected: "paracetamol"},
+		{q: "echinacea", total: 0}, // withdrawn: not searchable
+		{q: "headache", section: "indications", first: "/documents/" + rev + "/", total: 1},
+	}
+	for _, tt := range tests {
+		res, err := ix.Search(query.Request{Query: tt.q, Section: tt.section})
+		if err != nil {
+			t.Errorf("%q: %v", tt.q, err)
+			continue
+		}
+		if tt.first != "" && (len(res.Hits) == 0 || res.Hits[0].Card.URL != tt.first) {
+			t.Errorf("%q: first hit %v, want %s", tt.q, res.Hits, tt.first)
+		}
+		if tt.corrected != "" && !strings.Contains(res.Corrected, tt.corrected) {
+			t.Errorf("%q: corrected to %q, want %q", tt.q, res.Corrected, tt.corrected)
+		}
+		if (tt.total > 0 || tt.q == "echinacea") && res.Total != tt.total {
+			t.Errorf("%q: %d results, want %d", tt.q, res.Total, tt.total)
 		}
 	}
 }

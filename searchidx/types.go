@@ -81,11 +81,15 @@ type Options struct {
 	ShardsPerPack int // shards named by one pack hash; default 16
 	Levels        int // impact levels; default 8 (at most 255)
 	Workers       int // analysis goroutines; default GOMAXPROCS
-	// SectionShare: a term in more than this share of the documents gets
-	// no section postings (a section search ignores it). Default 0.1; 1
-	// keeps every term's.
+	// SectionShare: a term in more than this share of the documents (and
+	// in more than MinSectionDocs) gets no section postings (a section
+	// search ignores it). Default 0.1; 1 keeps every term's.
 	SectionShare float64
 }
+
+// MinSectionDocs: a term in at most this many documents keeps its section
+// postings whatever SectionShare says.
+const MinSectionDocs = 100
 
 func (o Options) withDefaults() Options {
 	if o.ShardBytes <= 0 {

@@ -114,7 +114,10 @@ func (b *Builder) encode() ([]file, Stats) {
 		return uint8(min(max(l, 1), opts.Levels))
 	}
 
-	sectionMaxDocs := int(opts.SectionShare * float64(n))
+	// A term in few documents always keeps its section postings, however
+	// small the corpus: they cost little, and a section search on a small
+	// site would otherwise find nothing to restrict to.
+	sectionMaxDocs := max(int(opts.SectionShare*float64(n)), MinSectionDocs)
 	entries := make([]format.Entry, 0, 2*len(terms)+len(b.facets)+len(b.products))
 	byLevel := make([][]uint32, opts.Levels+1)
 	var bySection [32][]uint32

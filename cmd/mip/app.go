@@ -10,6 +10,8 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/urfave/cli/v3"
@@ -17,6 +19,7 @@ import (
 	"mip/generator"
 	"mip/generator/preview"
 	"mip/generator/sample"
+	"mip/searchidx/query"
 )
 
 // exitCode: 1 for a failed build or bad input under --strict, 2 for misuse.
@@ -37,6 +40,7 @@ func app() *cli.Command {
 		Commands: []*cli.Command{
 			sampleCommand(),
 			buildCommand(),
+			searchCommand(),
 			serveCommand(),
 		},
 	}
@@ -181,6 +185,64 @@ func sampleCommand() *cli.Command {
 			}
 			fmt.Fprintf(cmd.Root().ErrWriter, "sample: %d products, %d documents (%d revisions, %d deletions, %d PARs, %d legacy rows), %d faults in %s\n",
 				sum.Products, sum.Documents, sum.Revisions, sum.Deletions, sum.PARs, sum.LegacyRows, sum.Faults, cmd.String("out"))
+			return nil
+		},
+	}
+}
+
+func searchCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "search",
+		Usage:     "search a built site's index, as the browser does",
+		ArgsUsage: "OUT QUERY",
+		Flags: []cli.Flag{
+			&cli.StringSliceFlag{Name: "type", Usage: "keep only `TYPE` documents (SPC, PIL, PAR; repeatable)"},
+			&cli.StringFlag{Name: "territory", Usage: "keep `UK`, GB or NI documents (GB and NI include UK-wide and unknown)"},
+			&cli.StringFlag{Name: "substance", Usage: "keep documents of this active `SUBSTANCE`"},
+			&cli.StringFlag{Name: "section", Usage: "match only in this `SECTION` (indications, side-effects, spc-4.3, …)"},
+			&cli.IntFlag{Name: "page", Usage: "results page `N`, from 1", Value: 1},
+			&cli.BoolFlag{Name: "json", Usage: "print the result as JSON"},
+		},
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			if cmd.Args().Len() != 2 {
+				return usageError{errors.New("search: give the built site's directory and a query")}
+			}
+			dir := filepath.Join(cmd.Args().Get(0), filepath.FromSlash(generator.IndexDir))
+			ix, err := query.Open(os.DirFS(dir))
+			if err != nil {
+				return fmt.Errorf("search: open the index in %s: %w", dir, err)
+			}
+			res, err := ix.Search(query.Request{
+				Query: cmd.Args().Get(1), Types: cmd.StringSlice("type"), Territory: cmd.String("territory"),
+				Substance: cmd.String("substance"), Section: cmd.String("section"), Page: max(cmd.Int("page")-1, 0),
+			})
+			if err != nil {
+				return fmt.Errorf("search: %w", err)
+			}
+			w := cmd.Root().Writer
+			if cmd.Bool("json") {
+				enc := json.NewEncoder(w)
+				enc.SetIndent("", "  ")
+				return enc.Encode(res)
+			}
+			if res.Corrected != "" {
+				fmt.Fprintf(w, "Showing results for %s\n", res.Corrected)
+			}
+			if res.Fallback {
+				fmt.Fprintln(w, "No document has every word; showing those with the most.")
+			}
+			fmt.Fprintf(w, "%d results\n", res.Total)
+			for _, h := range res.Hits {
+				c := h.Card
+				fmt.Fprintf(w, "%s  %s — %s", c.Type, c.Product, c.Title)
+				if len(c.Licences) > 0 {
+					fmt.Fprintf(w, " [%s]", strings.Join(c.Licences, ", "))
+				}
+				if h.Section != "" {
+					fmt.Fprintf(w, " (matched in %s)", h.Section)
+				}
+				fmt.Fprintf(w, "\n    %s\n", c.URL)
+			}
 			return nil
 		},
 	}

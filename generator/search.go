@@ -1,0 +1,95 @@
+package generator
+
+import (
+	"strings"
+	"unicode"
+
+	"mip/generator/catalogue"
+	"mip/generator/extract"
+	"mip/searchidx"
+)
+
+// IndexDir is where the search index is published, relative to the site.
+const IndexDir = "search/idx"
+
+// snippetSections are where a result's snippet comes from, best first.
+var snippetSections = []string{"spc-4.1", "pil-1", "par-1", "spc-1"}
+
+// searchDocs turns the live documents of the catalogue into the search
+// index's documents, with their text from the extraction cache (cache is nil
+// when text extraction was skipped).
+func searchDocs(cat *catalogue.Catalogue, view *catalogue.View, cache *extract.Cache) []searchidx.Doc {
+	var docs []searchidx.Doc
+	for _, d := range view.Documents {
+		if !d.Live() {
+			continue
+		}
+		sd := searchidx.Doc{Key: d.SHA256, Type: d.Type, Territory: d.Territory, Keywords: d.Keywords, Title: d.Title}
+		for _, id := range d.Products {
+			if p := cat.Products[id]; p != nil {
+				sd.Products = append(sd.Products, p.Name)
+			}
+		}
+		for _, id := range d.Substances {
+			if s := cat.Substances[id]; s != nil {
+				sd.Substances = append(sd.Substances, s.Name)
+			}
+		}
+		for _, l := range d.Licences {
+			sd.Licences = append(sd.Licences, l.Display)
+		}
+		card := searchidx.Card{Title: d.Title, Substances: sd.Substances, Licences: sd.Licences,
+			Size: uint64(d.Size), URL: "/documents/" + d.SHA256 + "/"}
+		if len(sd.Products) > 0 {
+			card.Product = sd.Products[0]
+		}
+		if !d.Created.IsZero() {
+			card.Date = d.Created.Format("2006-01-02")
+		}
+		if cache != nil && d.Text != nil && d.Text.Available {
+			if t, ok := cache.Get(d.SHA256); ok {
+				for _, s := range t.Sections {
+					sd.Sections = append(sd.Sections, searchidx.Section{ID: s.ID, Heading: s.Heading, Text: s.Text})
+				}
+				card.Snippet = snippet(t.Sections)
+			}
+		}
+		sd.Card = card
+		docs = append(docs, sd)
+	}
+	return docs
+}
+
+// snippet picks the opening words of the most telling section.
+func snippet(sections []extract.Section) string {
+	for _, id := range snippetSections {
+		for _, s := range sections {
+			if s.ID == id && strings.TrimSpace(s.Text) != "" {
+				return shorten(s.Text, 200)
+			}
+		}
+	}
+	for _, s := range sections {
+		if strings.TrimSpace(s.Text) != "" {
+			return shorten(s.Text, 200)
+		}
+	}
+	return ""
+}
+
+// shorten collapses white space and cuts s at a word boundary within max
+// bytes, marking the cut with an ellipsis.
+func shorten(s string, max int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if len(s) <= max {
+		return s
+	}
+	cut := strings.LastIndexFunc(s[:max], unicode.IsSpace)
+	if cut <= 0 {
+		cut = max
+		for cut > 0 && s[cut]&0xC0 == 0x80 { // not inside a UTF-8 sequence
+			cut--
+		}
+	}
+	return strings.TrimRight(s[:cut], " ,;:") + "…"
+}
