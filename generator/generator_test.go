@@ -269,9 +269,9 @@ func TestSearchIndex(t *testing.T) {
 	rev := docBySource(t, cat, "CON2001").SHA256
 	tests := []struct {
 		q, section string
-		first     string // card URL of the first hit
-		total     int
-		corrected string
+		first      string // card URL of the first hit
+		total      int
+		corrected  string
 	}{
 		{q: "paracetamol 500mg tablets", first: "/documents/" + rev + "/"},
 		{q: "PL 12345/0010", first: "/documents/" + rev + "/"},
