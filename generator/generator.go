@@ -35,6 +35,7 @@ type Options struct {
 	MaxPDFSize int64     // default documents.DefaultMaxSize
 	Now        time.Time // the build's time; default time.Now()
 	Workers    int       // PDF checks at once; default GOMAXPROCS
+	BaseURL    string    // the site's public origin, for the sitemap, feeds and robots.txt
 	Log        *slog.Logger
 }
 
@@ -181,7 +182,8 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 				return err
 			}
 		}
-		return pages.Write(pages.DirWriter{Root: root}, cat, view)
+		return pages.Write(pages.DirWriter{Root: root}, cat, view, pages.Options{
+			Minify: true, BaseURL: o.BaseURL, Built: o.Now, Generation: cat.Generation, Changes: rep.Changes, Workers: o.Workers})
 	}); err != nil {
 		return rep, err
 	}

@@ -58,6 +58,7 @@ func buildCommand() *cli.Command {
 			&cli.BoolFlag{Name: "json", Usage: "print the build report as JSON on stdout"},
 			&cli.Int64Flag{Name: "max-pdf-size", Usage: "refuse PDFs larger than `BYTES`", Value: 100 << 20},
 			&cli.IntFlag{Name: "workers", Usage: "check `N` PDFs at once (default: one per core)"},
+			&cli.StringFlag{Name: "base-url", Usage: "the site's public origin `URL`, for the sitemap, feeds and robots.txt", Value: "http://127.0.0.1:8080"},
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			if len(cmd.StringSlice("sentinel")) == 0 && cmd.String("legacy-csv") == "" && cmd.String("pars") == "" {
@@ -72,6 +73,7 @@ func buildCommand() *cli.Command {
 				Strict:     cmd.Bool("strict"),
 				MaxPDFSize: cmd.Int64("max-pdf-size"),
 				Workers:    cmd.Int("workers"),
+				BaseURL:    cmd.String("base-url"),
 				Now:        buildTime(),
 				Log:        logger(cmd.Root().ErrWriter),
 			}
