@@ -7,7 +7,7 @@ ADDR    ?= 127.0.0.1:8080
 DOCS    ?= 500
 SEED    ?= 1
 
-.PHONY: all demo demo-build test vet fuzz bench clean
+.PHONY: all demo demo-build test vet fuzz bench bench-site clean
 
 all: $(BIN)
 
@@ -48,6 +48,10 @@ fuzz:
 ## bench: the ingest benchmark (records/s and peak memory at 20k documents)
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./generator/
+
+## bench-site: pages rendered per second at 20k documents, beside a bare template+minify+write loop
+bench-site:
+	$(GO) test -run '^$$' -bench BenchmarkWrite -benchtime 1x ./generator/pages/
 
 clean:
 	rm -rf bin $(DEMO)

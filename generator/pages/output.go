@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"path"
-	"regexp"
 	"strings"
 
 	"github.com/tdewolff/minify/v2"
@@ -44,7 +43,10 @@ func newMinifier(on bool) *minifier {
 	m.AddFunc("text/css", css.Minify)
 	m.AddFunc("text/javascript", js.Minify)
 	m.AddFunc("image/svg+xml", svg.Minify)
-	m.AddFuncRegexp(regexp.MustCompile(`^application/(ld\+)?json$`), json.Minify)
+	// Only whole JSON files: JSON-LD inside a page keeps encoding/json's
+	// escaping of <, > and &, so no name can close its script element.
+	// Numbers are kept as written (25e4 would break integer readers).
+	m.Add("application/json", &json.Minifier{KeepNumbers: true})
 	return &minifier{m: m}
 }
 

@@ -98,13 +98,20 @@ func writeXML(out *output, name string, v any) error {
 	return out.file(name, append([]byte(xml.Header), append(data, '\n')...))
 }
 
+// split cuts urls into parts of at most limit.
+func split(urls []sitemapURL, limit int) [][]sitemapURL {
+	var parts [][]sitemapURL
+	for i := 0; i < len(urls); i += limit {
+		parts = append(parts, urls[i:min(i+limit, len(urls))])
+	}
+	return parts
+}
+
 // writeSitemap writes sitemap.xml (an index), its parts and robots.txt.
 func writeSitemap(out *output, c *catalogue.Catalogue, v *catalogue.View, o Options) error {
-	urls := sitemapURLs(v, o.BaseURL)
 	var idx sitemapIndex
-	for i, n := 0, 1; i < len(urls); i, n = i+sitemapLimit, n+1 {
-		part := urls[i:min(i+sitemapLimit, len(urls))]
-		name := fmt.Sprintf("sitemaps/pages-%d.xml", n)
+	for i, part := range split(sitemapURLs(v, o.BaseURL), sitemapLimit) {
+		name := fmt.Sprintf("sitemaps/pages-%d.xml", i+1)
 		if err := writeXML(out, name, urlset{URLs: part}); err != nil {
 			return err
 		}
