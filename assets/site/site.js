@@ -44,6 +44,9 @@ for (const gate of document.querySelectorAll("[data-mip-gate]")) {
   }
   target.hidden = true;
   form.hidden = false;
+  for (const link of gate.querySelectorAll("[data-mip-gate-link]")) {
+    link.hidden = true;
+  }
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const keep = form.querySelector("input[name=remember]");

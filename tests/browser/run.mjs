@@ -165,6 +165,35 @@ async function axeCheck(browser, base, pages) {
   }
 }
 
+// The old portal's addresses reach the new pages through the static pages
+// and redirect.js (the _redirects file does it on hosts that read it).
+async function legacyRedirects(browser, base) {
+  const letters = JSON.parse(await readFile(path.join(site, "api/v1/letters.json"), "utf8")).letters;
+  const letter = letters.find((l) => l.substances > 0 && l.products > 0);
+  const index = JSON.parse(await readFile(path.join(site, "api/v1/letters", letter.letter.toLowerCase() + ".json"), "utf8"));
+  const sub = index.substances[0];
+  const prod = index.products[0];
+  const cases = [
+    ["/?search=para%20cetamol", "/search/?q=para%20cetamol"],
+    [`/?letter=${letter.letter.toLowerCase()}`, `/a-z/${letter.letter.toLowerCase()}/`],
+    [`/?substance=${encodeURIComponent(sub.name.toUpperCase())}`, `/substances/${sub.id}/`],
+    [`/product/?product=${encodeURIComponent(prod.name)}`, `/products/${prod.id}/`],
+  ];
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  for (const [from, to] of cases) {
+    await page.goto(base + from);
+    try {
+      await page.waitForURL((u) => u.pathname + u.search === to, { timeout: 5000 });
+      pass(`redirect: ${from} → ${to}`);
+    } catch {
+      const u = new URL(page.url());
+      fail(`redirect: ${from} went to ${u.pathname + u.search}, want ${to}`);
+    }
+  }
+  await context.close();
+}
+
 async function tabTo(page, pred, limit = 200) {
   for (let i = 0; i < limit; i++) {
     await page.keyboard.press("Tab");
@@ -301,6 +330,7 @@ const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || 
 try {
   await axeCheck(browser, base, await pagesToCheck());
   await keyboardWalk(browser, base);
+  await legacyRedirects(browser, base);
 } finally {
   await browser.close();
   server.close();
