@@ -42,6 +42,18 @@ func navigation(current string) []map[string]any {
 	return out
 }
 
+// footerLinks are the support links in every page's footer.
+func footerLinks() []any {
+	var out []any
+	for _, l := range [][2]string{
+		{"/about/", "About"}, {"/accessibility/", "Accessibility statement"}, {"/cookies/", "Cookies"},
+		{"/privacy/", "Privacy"}, {"/disclaimer/", "Disclaimer"}, {"/open-data/", "Open data"},
+	} {
+		out = append(out, map[string]any{"href": l[0], "text": l[1]})
+	}
+	return out
+}
+
 func crumbs(cs []crumb) map[string]any {
 	var items []any
 	for _, c := range cs {

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -139,6 +140,8 @@ func TestHostileNamesAreInert(t *testing.T) {
 	}
 }
 
+var svgHandler = regexp.MustCompile(`(?i)\son[a-z]+\s*=|<script|javascript:`)
+
 // checkScripts: the only scripts in a page are the hashed inline one,
 // JSON-LD data and module scripts from /assets/.
 func checkScripts(t *testing.T, name string, page []byte) {
@@ -154,8 +157,13 @@ func checkScripts(t *testing.T, name string, page []byte) {
 			tag := strings.ToLower(string(data[1:]))
 			inScript = tag == "script"
 			attrs = map[string]string{}
-			if tag == "img" || tag == "svg" || tag == "iframe" || tag == "object" {
+			if tag == "img" || tag == "iframe" || tag == "object" || tag == "embed" {
 				t.Errorf("%s: element %s, which mip never writes", name, tag)
+			}
+		case phtml.SVGToken:
+			// The only SVG is the footer's licence logo.
+			if !bytes.Contains(data, []byte(`class="govuk-footer__licence-logo"`)) || svgHandler.Match(data) {
+				t.Errorf("%s: unexpected SVG %.80s", name, data)
 			}
 		case phtml.AttributeToken:
 			key := strings.ToLower(string(l.AttrKey()))

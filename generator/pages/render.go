@@ -167,6 +167,13 @@ func dict(kv ...any) (map[string]any, error) {
 
 func list(v ...any) []any { return v }
 
+// hasNull reports whether m holds key with a null value: GOV.UK Frontend
+// tells "leave this out" (null) from "use the default" (absent).
+func hasNull(m map[string]any, key string) bool {
+	v, ok := m[key]
+	return ok && v == nil
+}
+
 // linkHTML is a GOV.UK link as trusted markup for a component's html option.
 func linkHTML(href, text string) template.HTML {
 	return template.HTML(`<a class="govuk-link" href="` + template.HTMLEscapeString(href) + `">` + template.HTMLEscapeString(text) + `</a>`)
@@ -198,10 +205,16 @@ func newRenderer(a *assetSet) (*renderer, error) {
 			}
 			return fmt.Sprintf("%d %s", n, many)
 		},
-		"paragraphs":  paragraphs,
+		"paragraphs": paragraphs,
+		"hasNull":    hasNull,
+		"has": func(m map[string]any, key string) bool {
+			v, ok := m[key]
+			return ok && v != nil
+		},
 		"serviceName": func() string { return ServiceName },
 		"navigation":  navigation,
 		"crumbs":      crumbs,
+		"footerLinks": footerLinks,
 		"inlineScript": func() template.HTML {
 			return template.HTML("<script>" + inlineScript + "</script>")
 		},
