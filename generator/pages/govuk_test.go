@@ -73,13 +73,14 @@ var supported = map[string][]string{
 	"summary-list":       {"rows", "key", "value", "text", "html", "classes", "attributes"},
 	"table":              {"caption", "captionClasses", "firstCellIsHeader", "head", "rows", "text", "html", "format", "classes", "colspan", "rowspan", "attributes"},
 	"service-navigation": {"serviceName", "serviceUrl", "navigation", "href", "text", "html", "active", "current", "classes", "attributes"},
+	"pagination":         {"previous", "next", "items", "href", "text", "html", "labelText", "number", "current", "ellipsis", "visuallyHiddenText", "landmarkLabel", "classes", "attributes"},
 	"footer":             {"meta", "items", "href", "text", "html", "visuallyHiddenTitle", "contentLicence", "copyright", "classes", "attributes", "containerClasses"},
 }
 
 // minimum is how many fixtures of each component must be exercised, so that
 // the test cannot pass by skipping them all.
 var minimum = map[string]int{"skip-link": 8, "tag": 12, "warning-text": 7, "breadcrumbs": 10, "details": 9,
-	"summary-list": 8, "table": 18, "service-navigation": 5, "footer": 15}
+	"summary-list": 8, "table": 18, "service-navigation": 5, "footer": 15, "pagination": 14}
 
 // usesOnly reports whether v, a fixture's options, names only allowed keys.
 // Inside attributes any name is allowed.

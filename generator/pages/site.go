@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 
@@ -67,6 +68,55 @@ type letterData struct {
 	Letter     string
 	Letters    []letterLink
 	Substances []*catalogue.SubstanceView
+}
+
+// substancePageSize is how many products a substance's page lists.
+const substancePageSize = 100
+
+func pageCount(n int) int { return max(1, (n+substancePageSize-1)/substancePageSize) }
+
+// substancePage is the path of page n of a substance's products.
+func substancePage(id string, n int) string {
+	if n <= 1 {
+		return "/substances/" + id + "/"
+	}
+	return fmt.Sprintf("/substances/%s/page-%d/", id, n)
+}
+
+type substanceData struct {
+	*catalogue.SubstanceView
+	Products    []*catalogue.ProductView // this page's
+	Total       int
+	First, Last int            // this page's products, counting from 1
+	Pagination  map[string]any // nil when there is one page
+}
+
+// pagination is the options of GOV.UK Frontend's pagination for page cur of
+// n: the first, last, current and its neighbours, with ellipses between.
+func pagination(cur, n int, href func(int) string) map[string]any {
+	if n <= 1 {
+		return nil
+	}
+	var items []any
+	last := 0
+	for k := 1; k <= n; k++ {
+		if k != 1 && k != n && (k < cur-1 || k > cur+1) {
+			continue
+		}
+		if last != 0 && k > last+1 {
+			items = append(items, map[string]any{"ellipsis": true})
+		}
+		items = append(items, map[string]any{"number": k, "href": href(k), "current": k == cur})
+		last = k
+	}
+	p := map[string]any{"items": items, "landmarkLabel": "Pages of medicines"}
+	if cur > 1 {
+		p["previous"] = map[string]any{"href": href(cur - 1)}
+	}
+	if cur < n {
+		p["next"] = map[string]any{"href": href(cur + 1)}
+	}
+	return p
 }
 
 type productData struct {
@@ -147,15 +197,29 @@ func writeHTML(out *output, r *renderer, c *catalogue.Catalogue, v *catalogue.Vi
 		if s.Letter != "" {
 			cs = append(cs, letterCrumb(s.Letter))
 		}
-		p := &page{Path: "/substances/" + s.ID + "/", Title: s.Name + ": medicines containing this active substance", Nav: "a-z",
-			HeaderSearch: true, Crumbs: cs,
-			Alternates: []alternate{
-				{"application/json", "/api/v1/substances/" + s.ID + ".json", s.Name + " as JSON"},
-				{"application/atom+xml", "/feeds/substances/" + s.ID + ".atom", "Changes to medicines containing " + s.Name},
-			},
-			JSONLD: map[string]any{"@context": "https://schema.org", "@type": "Substance", "name": s.Name, "url": o.BaseURL + "/substances/" + s.ID + "/"},
-			Data:   s}
-		return r.write(out, "substance", p)
+		pages := pageCount(len(s.Products))
+		for n := 1; n <= pages; n++ {
+			first, last := (n-1)*substancePageSize, min(n*substancePageSize, len(s.Products))
+			title := s.Name + ": medicines containing this active substance"
+			if pages > 1 {
+				title += fmt.Sprintf(" (page %d of %d)", n, pages)
+			}
+			p := &page{Path: substancePage(s.ID, n), Title: title, Nav: "a-z",
+				HeaderSearch: true, Crumbs: cs,
+				Alternates: []alternate{
+					{"application/json", "/api/v1/substances/" + s.ID + ".json", s.Name + " as JSON"},
+					{"application/atom+xml", "/feeds/substances/" + s.ID + ".atom", "Changes to medicines containing " + s.Name},
+				},
+				Data: substanceData{SubstanceView: s, Products: s.Products[first:last], Total: len(s.Products), First: first + 1, Last: last,
+					Pagination: pagination(n, pages, func(k int) string { return substancePage(s.ID, k) })}}
+			if n == 1 {
+				p.JSONLD = map[string]any{"@context": "https://schema.org", "@type": "Substance", "name": s.Name, "url": o.BaseURL + "/substances/" + s.ID + "/"}
+			}
+			if err := r.write(out, "substance", p); err != nil {
+				return err
+			}
+		}
+		return nil
 	}); err != nil {
 		return err
 	}

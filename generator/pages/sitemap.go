@@ -79,7 +79,9 @@ func sitemapURLs(v *catalogue.View, base string) []sitemapURL {
 		urls = append(urls, sitemapURL{base + letterURL(l), lastmod(t)})
 	}
 	for _, s := range v.Substances {
-		urls = append(urls, sitemapURL{base + "/substances/" + s.ID + "/", lastmod(subDate[s.ID])})
+		for n := 1; n <= pageCount(len(s.Products)); n++ {
+			urls = append(urls, sitemapURL{base + substancePage(s.ID, n), lastmod(subDate[s.ID])})
+		}
 	}
 	for _, p := range v.Products {
 		urls = append(urls, sitemapURL{base + "/products/" + p.ID + "/", lastmod(newest(p.Current, p.History))})
