@@ -43,7 +43,7 @@ test-browser: $(BIN)
 		--out $(BROWSER_SITE)/site --state $(BROWSER_SITE)/state 2>/dev/null
 	SOURCE_DATE_EPOCH=1727834400 $(BIN) build --sentinel generator/testdata/night2/sentinel \
 		--out $(BROWSER_SITE)/site --state $(BROWSER_SITE)/state 2>/dev/null
-	cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && node run.mjs $(BROWSER_SITE)/site
+	cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && node run.mjs $(BROWSER_SITE)/site $(CURDIR)/generator/pages/testdata/golden
 
 vet:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -3,7 +3,11 @@
 // page to a PDF, the Nu HTML Checker over every page, and every JSON file
 // against the JSON Schema published beside it.
 //
-//   node run.mjs SITE_DIR
+//   node run.mjs SITE_DIR [EXTRA_HTML_DIR…]
+//
+// Every EXTRA_HTML_DIR's HTML goes through the Nu HTML Checker too (make
+// test-browser passes generator/pages' un-minified golden pages, which
+// include a document's extracted text).
 //
 // Chromium is the system's (/usr/bin/chromium, or $CHROMIUM); nothing is
 // downloaded. Java runs the checker from the vnu-jar package.
@@ -267,7 +271,7 @@ function nuCheck(files) {
   }
   const messages = JSON.parse(r.stderr || "{\"messages\":[]}").messages.filter((m) => m.type === "error");
   for (const m of messages) {
-    fail(`html: ${path.relative(site, new URL(m.url).pathname)}:${m.lastLine}: ${m.message}`);
+    fail(`html: ${new URL(m.url).pathname}:${m.lastLine}: ${m.message}`);
   }
   if (!messages.length) {
     pass(`Nu HTML Checker: ${files.length} pages, no errors`);
@@ -335,7 +339,11 @@ try {
   await browser.close();
   server.close();
 }
-nuCheck(files.filter((f) => f.endsWith(".html")));
+const extra = [];
+for (const dir of process.argv.slice(3)) {
+  extra.push(...(await walk(path.resolve(dir))).filter((f) => f.endsWith(".html")));
+}
+nuCheck([...files.filter((f) => f.endsWith(".html")), ...extra]);
 await schemaCheck(files);
 if (failures) {
   console.error(`${failures} problem(s)`);
