@@ -1,7 +1,6 @@
 package pages
 
 import (
-	"fmt"
 	"html/template"
 	"strings"
 
@@ -130,7 +129,10 @@ func statusTag(status string) template.HTML {
 		catalogue.Active: "govuk-tag--green", catalogue.Current: "govuk-tag--green",
 		catalogue.Superseded: "govuk-tag--grey", catalogue.Withdrawn: "govuk-tag--red",
 	}
-	label := strings.ToUpper(status[:1]) + status[1:]
+	label := status
+	if label != "" {
+		label = strings.ToUpper(label[:1]) + label[1:]
+	}
 	return template.HTML(`<strong class="govuk-tag ` + classes[status] + `">` + template.HTMLEscapeString(label) + `</strong>`)
 }
 
@@ -270,5 +272,3 @@ func productCrumbs(p *catalogue.ProductView) []crumb {
 	}
 	return cs
 }
-
-func describe(format string, a ...any) string { return fmt.Sprintf(format, a...) }

@@ -2,7 +2,6 @@ package pages
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -165,8 +164,6 @@ func dict(kv ...any) (map[string]any, error) {
 	return m, nil
 }
 
-func list(v ...any) []any { return v }
-
 // hasNull reports whether m holds key with a null value: GOV.UK Frontend
 // tells "leave this out" (null) from "use the default" (absent).
 func hasNull(m map[string]any, key string) bool {
@@ -189,16 +186,11 @@ func newRenderer(a *assetSet) (*renderer, error) {
 	funcs := template.FuncMap{
 		"attrs":     attrs,
 		"dict":      dict,
-		"list":      list,
 		"asset":     a.ref,
-		"fileSize":  FileSize,
 		"fileLabel": FileLabel,
 		"date":      displayDate,
 		"isoDate":   isoDate,
 		"typeName":  func(t string) string { return typeNames[t] },
-		"lower":     strings.ToLower,
-		"letterURL": letterURL,
-		"letters":   func() []string { return catalogue.Letters },
 		"plural": func(n int, one, many string) string {
 			if n == 1 {
 				return fmt.Sprintf("%d %s", n, one)
@@ -268,15 +260,3 @@ func paragraphs(s string) []string {
 }
 
 func letterURL(l string) string { return "/a-z/" + strings.ToLower(l) + "/" }
-
-// jsonLD is structured data for a page, marshalled by html/template into the
-// script element with every <, > and & escaped.
-func jsonLD(v any) (any, error) {
-	// A round trip through encoding/json drops nil fields consistently.
-	data, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var out any
-	return out, json.Unmarshal(data, &out)
-}
