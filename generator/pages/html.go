@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"fmt"
 	"html/template"
 	"strings"
 
@@ -220,6 +221,7 @@ func documentFacts(c *catalogue.Catalogue, d *catalogue.Document) []any {
 		}
 	}
 	rows := []any{
+		row("Title", d.Title),
 		row("Type", typeNames[d.Type]+" ("+d.Type+")"),
 		htmlRow(plural(len(prods), "Medicine", "Medicines"), template.HTML(strings.Join(prods, ", "))),
 		htmlRow(plural(len(subs), "Active substance", "Active substances"), substanceLinks(subs)),
@@ -236,6 +238,27 @@ func documentFacts(c *catalogue.Catalogue, d *catalogue.Document) []any {
 		row("File", FileLabel(d)),
 	)
 	return rows
+}
+
+// documentHeading names a document by its medicines: "PARACETAMOL 500MG
+// TABLETS", "NUROFEN 200MG TABLETS and 2 other medicines", or its title
+// when it names none.
+func documentHeading(c *catalogue.Catalogue, d *catalogue.Document) string {
+	var names []string
+	for _, id := range d.Products {
+		if p := c.Products[id]; p != nil {
+			names = append(names, p.Name)
+		}
+	}
+	switch len(names) {
+	case 0:
+		return d.Title
+	case 1:
+		return names[0]
+	case 2:
+		return names[0] + " and 1 other medicine"
+	}
+	return fmt.Sprintf("%s and %d other medicines", names[0], len(names)-1)
 }
 
 func supersededHTML(c *catalogue.Catalogue, d *catalogue.Document) template.HTML {

@@ -127,6 +127,7 @@ type productData struct {
 
 type documentData struct {
 	Doc            *catalogue.Document
+	Heading        string // the medicines it is for
 	Facts          []any
 	SupersededHTML any
 	Sections       []Section
@@ -240,11 +241,11 @@ func writeHTML(out *output, r *renderer, c *catalogue.Catalogue, v *catalogue.Vi
 	}
 	return parallel(len(v.Documents), o.Workers, func(i int) error {
 		d := v.Documents[i]
-		dd := documentData{Doc: d, Facts: documentFacts(c, d), SupersededHTML: supersededHTML(c, d)}
+		dd := documentData{Doc: d, Heading: documentHeading(c, d), Facts: documentFacts(c, d), SupersededHTML: supersededHTML(c, d)}
 		if o.Sections != nil {
 			dd.Sections = o.Sections(d.SHA256)
 		}
-		p := &page{Path: "/documents/" + d.SHA256 + "/", Title: d.Title + " – " + typeNames[d.Type] + " (" + d.Type + ")",
+		p := &page{Path: "/documents/" + d.SHA256 + "/", Title: dd.Heading + ": " + typeNames[d.Type] + " (" + d.Type + ") of " + displayDate(d.Created),
 			Nav: "a-z", HeaderSearch: true, Crumbs: docCrumbs(c, d),
 			Alternates: []alternate{{"application/json", "/api/v1/documents/" + d.SHA256 + ".json", "This document as JSON"}},
 			Data:       dd}
