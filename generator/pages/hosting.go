@@ -110,7 +110,7 @@ func redirectsFile(v *catalogue.View) string {
 }
 
 // writeHosting writes _headers and _redirects.
-func writeHosting(out *output, v *catalogue.View, _ *assetSet) error {
+func writeHosting(out *output, v *catalogue.View) error {
 	pages, err := loadContent()
 	if err != nil {
 		return err

@@ -1,5 +1,9 @@
-// Package pages renders the catalogue into the published site: the open JSON
-// under /api/v1/ and the HTML pages.
+// Package pages renders the catalogue into the published site: the HTML
+// pages (templates from mip/templates, GOV.UK Frontend and mip's assets from
+// mip/assets, editorial pages from mip/content), the open JSON under /api/v1/
+// with its JSON Schemas, the Atom feeds, the sitemap and robots.txt, and the
+// _headers and _redirects files for the host. Assets are fingerprinted with
+// SRI hashes; output is minified unless Options.Minify is off.
 package pages
 
 import (
@@ -121,9 +125,9 @@ func Write(w Writer, c *catalogue.Catalogue, v *catalogue.View, o Options) error
 	if o.Workers <= 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
 	}
-	min := newMinifier(o.Minify)
-	out := &output{w: w, min: min}
-	as, err := loadAssets(min)
+	mini := newMinifier(o.Minify)
+	out := &output{w: w, min: mini}
+	as, err := loadAssets(mini)
 	if err != nil {
 		return err
 	}
@@ -136,8 +140,8 @@ func Write(w Writer, c *catalogue.Catalogue, v *catalogue.View, o Options) error
 		func() error { return writeAPI(out, c, v, o) },
 		func() error { return writeHTML(out, r, c, v, o) },
 		func() error { return writeFeeds(out, c, v, o) },
-		func() error { return writeSitemap(out, c, v, o) },
-		func() error { return writeHosting(out, v, as) },
+		func() error { return writeSitemap(out, v, o) },
+		func() error { return writeHosting(out, v) },
 	} {
 		if err := step(); err != nil {
 			return err

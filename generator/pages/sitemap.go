@@ -110,7 +110,7 @@ func split(urls []sitemapURL, limit int) [][]sitemapURL {
 }
 
 // writeSitemap writes sitemap.xml (an index), its parts and robots.txt.
-func writeSitemap(out *output, c *catalogue.Catalogue, v *catalogue.View, o Options) error {
+func writeSitemap(out *output, v *catalogue.View, o Options) error {
 	var idx sitemapIndex
 	for i, part := range split(sitemapURLs(v, o.BaseURL), sitemapLimit) {
 		name := fmt.Sprintf("sitemaps/pages-%d.xml", i+1)
