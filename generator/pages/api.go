@@ -76,7 +76,7 @@ type ChangesJSON struct {
 // version, and ReplacedBy the new one.
 type ChangeRef struct {
 	SHA256     string `json:"sha256"`
-	URL        string `json:"url"`
+	Page       string `json:"page"` // the document's HTML page
 	Type       string `json:"type"`
 	Title      string `json:"title"`
 	Products   []Ref  `json:"products"`
@@ -139,7 +139,7 @@ func writeBuild(out *output, c *catalogue.Catalogue, v *catalogue.View, o Option
 			if d == nil {
 				continue
 			}
-			r := ChangeRef{SHA256: d.SHA256, URL: "/documents/" + d.SHA256 + "/", Type: d.Type, Title: d.Title, Products: []Ref{}, ReplacedBy: d.SupersededBy}
+			r := ChangeRef{SHA256: d.SHA256, Page: "/documents/" + d.SHA256 + "/", Type: d.Type, Title: d.Title, Products: []Ref{}, ReplacedBy: d.SupersededBy}
 			for _, id := range d.Products {
 				if p := c.Products[id]; p != nil {
 					r.Products = append(r.Products, Ref{ID: p.ID, Name: p.Name})

@@ -52,7 +52,7 @@ func headersFile(contentSlugs []string) string {
 	}
 	block("/*",
 		"Content-Security-Policy: "+CSP(),
-		"Strict-Transport-Security: max-age=63072000; includeSubDomains; preload",
+		"Strict-Transport-Security: max-age=63072000; includeSubDomains",
 		"X-Content-Type-Options: nosniff",
 		"Referrer-Policy: strict-origin-when-cross-origin",
 		"Permissions-Policy: accelerometer=(), camera=(), geolocation=(), gyroscope=(), microphone=(), payment=(), usb=()",
