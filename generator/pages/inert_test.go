@@ -132,6 +132,16 @@ func TestHostileNamesAreInert(t *testing.T) {
 		if ld["name"] != evilProduct {
 			t.Errorf("JSON-LD name %q, want %q", ld["name"], evilProduct)
 		}
+		// Every _redirects rule is one line of four fields, whatever the names.
+		redirects, _ := os.ReadFile(filepath.Join(out, "_redirects"))
+		for _, line := range strings.Split(strings.TrimSpace(string(redirects)), "\n") {
+			if f := strings.Fields(line); len(f) != 4 || f[3] != "301!" {
+				t.Errorf("_redirects rule %q", line)
+			}
+		}
+		if !strings.Contains(string(redirects), "/product product=%3Cscript%3Ealert") {
+			t.Errorf("_redirects lacks the escaped product name:\n%s", redirects)
+		}
 		feed, _ := os.ReadFile(filepath.Join(out, "feeds/changes.atom"))
 		var f atomFeed
 		if err := xml.Unmarshal(feed, &f); err != nil || len(f.Entries) == 0 || !strings.Contains(f.Entries[0].Title, evilTitle) {
