@@ -7,7 +7,7 @@ ADDR    ?= 127.0.0.1:8080
 DOCS    ?= 500
 SEED    ?= 1
 
-.PHONY: all demo demo-build test vet fuzz bench clean
+.PHONY: all demo demo-build test test-browser vet fuzz bench bench-site clean
 
 all: $(BIN)
 
@@ -27,9 +27,23 @@ demo-build: $(BIN)
 	$(BIN) build --sentinel $(DEMO)/export/sentinel --legacy-csv $(DEMO)/export/legacy/export.csv \
 		--pars $(DEMO)/export/pars --out $(DEMO)/site --state $(DEMO)/state
 
-## test: vet and run every test
+## test: vet and run every test; the browser checks too when Chromium is installed
 test: vet
 	$(GO) test -count=1 ./...
+	@if command -v chromium >/dev/null; then $(MAKE) test-browser; \
+		else echo "chromium is not installed: skipping make test-browser"; fi
+
+## test-browser: build the two sample nights and check the site in headless Chromium
+## (axe-core, keyboard walk), with the Nu HTML Checker and against its JSON Schemas
+BROWSER_SITE ?= $(CURDIR)/tests/browser/.site
+test-browser: $(BIN)
+	rm -rf $(BROWSER_SITE)
+	SOURCE_DATE_EPOCH=1727748000 $(BIN) build --sentinel generator/testdata/night1/sentinel \
+		--legacy-csv generator/testdata/night1/legacy/export.csv --pars generator/testdata/night1/pars \
+		--out $(BROWSER_SITE)/site --state $(BROWSER_SITE)/state 2>/dev/null
+	SOURCE_DATE_EPOCH=1727834400 $(BIN) build --sentinel generator/testdata/night2/sentinel \
+		--out $(BROWSER_SITE)/site --state $(BROWSER_SITE)/state 2>/dev/null
+	cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && node run.mjs $(BROWSER_SITE)/site $(CURDIR)/generator/pages/testdata/golden
 
 vet:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
@@ -49,5 +63,9 @@ fuzz:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./generator/
 
+## bench-site: pages rendered per second at 20k documents, beside a bare template+minify+write loop
+bench-site:
+	$(GO) test -run '^$$' -bench BenchmarkWrite -benchtime 1x ./generator/pages/
+
 clean:
-	rm -rf bin $(DEMO)
+	rm -rf bin $(DEMO) tests/browser/.site tests/browser/node_modules

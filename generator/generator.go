@@ -37,6 +37,7 @@ type Options struct {
 	MaxPDFSize int64     // default documents.DefaultMaxSize
 	Now        time.Time // the build's time; default time.Now()
 	Workers    int       // PDF checks and text extractions at once; default GOMAXPROCS
+	BaseURL    string    // the site's public origin, for the sitemap, feeds and robots.txt
 	Log        *slog.Logger
 	// SkipText leaves text extraction out: pages and search get metadata
 	// only, and documents not yet extracted are extracted by a later build.
@@ -207,7 +208,9 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 				return err
 			}
 		}
-		if err := pages.Write(pages.DirWriter{Root: root}, cat, view); err != nil {
+		if err := pages.Write(pages.DirWriter{Root: root}, cat, view, pages.Options{
+			Minify: true, BaseURL: o.BaseURL, Built: o.Now, Generation: cat.Generation, Changes: rep.Changes, Workers: o.Workers,
+			Sections: documentSections(cache)}); err != nil {
 			return err
 		}
 		st, err := searchidx.Build(searchDocs(cat, view, cache), filepath.Join(dir, filepath.FromSlash(IndexDir)), searchidx.Options{Workers: o.Workers})

@@ -6,6 +6,7 @@ import (
 
 	"mip/generator/catalogue"
 	"mip/generator/extract"
+	"mip/generator/pages"
 	"mip/searchidx"
 )
 
@@ -58,6 +59,25 @@ func searchDocs(cat *catalogue.Catalogue, view *catalogue.View, cache *extract.C
 		docs = append(docs, sd)
 	}
 	return docs
+}
+
+// documentSections gives the document pages the extracted text of each
+// document, from the extraction cache (nil when extraction was skipped).
+func documentSections(cache *extract.Cache) func(string) []pages.Section {
+	if cache == nil {
+		return nil
+	}
+	return func(sha string) []pages.Section {
+		t, ok := cache.Get(sha)
+		if !ok || !t.HasText {
+			return nil
+		}
+		out := make([]pages.Section, 0, len(t.Sections))
+		for _, s := range t.Sections {
+			out = append(out, pages.Section{ID: s.ID, Number: s.Number, Heading: s.Heading, Text: s.Text})
+		}
+		return out
+	}
 }
 
 // snippet picks the opening words of the most telling section.

@@ -65,6 +65,7 @@ func buildCommand() *cli.Command {
 			&cli.Int64Flag{Name: "max-pdf-size", Usage: "refuse PDFs larger than `BYTES`", Value: 100 << 20},
 			&cli.IntFlag{Name: "workers", Usage: "check and extract `N` PDFs at once (default: one per core)"},
 			&cli.BoolFlag{Name: "skip-text", Usage: "do not extract PDF text now (a later build will)"},
+			&cli.StringFlag{Name: "base-url", Usage: "the site's public origin `URL`, for the sitemap, feeds and robots.txt", Value: "http://127.0.0.1:8080"},
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			if len(cmd.StringSlice("sentinel")) == 0 && cmd.String("legacy-csv") == "" && cmd.String("pars") == "" {
@@ -80,6 +81,7 @@ func buildCommand() *cli.Command {
 				MaxPDFSize: cmd.Int64("max-pdf-size"),
 				Workers:    cmd.Int("workers"),
 				SkipText:   cmd.Bool("skip-text"),
+				BaseURL:    cmd.String("base-url"),
 				Now:        buildTime(),
 				Log:        logger(cmd.Root().ErrWriter),
 			}

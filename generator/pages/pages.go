@@ -1,18 +1,22 @@
-// Package pages renders the catalogue into the published site: the open JSON
-// under /api/v1/ and the HTML pages.
+// Package pages renders the catalogue into the published site: the HTML
+// pages (templates from mip/templates, GOV.UK Frontend and mip's assets from
+// mip/assets, editorial pages from mip/content), the open JSON under /api/v1/
+// with its JSON Schemas, the Atom feeds, the sitemap and robots.txt, and the
+// _headers and _redirects files for the host. Assets are fingerprinted with
+// SRI hashes; output is minified unless Options.Minify is off.
 package pages
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"html/template"
 	"os"
 	"path"
+	"runtime"
+	"strings"
 	"time"
 
 	"mip/generator/catalogue"
-	"mip/templates"
 )
 
 // Writer puts files in the output directory. Names are slash-separated and
@@ -99,17 +103,68 @@ type SubstanceProduct struct {
 // DocURL is where a document's PDF is published.
 func DocURL(sha string) string { return "/docs/" + sha + ".pdf" }
 
+// Options control how the site is written.
+type Options struct {
+	// Minify HTML, CSS, JS, JSON and SVG. Off in tests, for readable diffs.
+	Minify bool
+	// BaseURL is the site's public origin, such as https://medicines.example.org,
+	// for the sitemap, robots.txt, feeds and structured data.
+	BaseURL string
+	// Built is the build's time and Generation its number; only build.json
+	// and changes.json carry them, so that everything else is the same in
+	// two builds of the same catalogue.
+	Built      time.Time
+	Generation int
+	// Changes is what this build did (catalogue.Changes).
+	Changes catalogue.Changes
+	// Sections gives the extracted text of a document, if any.
+	Sections func(sha256 string) []Section
+	// Workers renders this many pages at once; default GOMAXPROCS.
+	Workers int
+}
+
 // Write renders the whole site for v.
-func Write(w Writer, c *catalogue.Catalogue, v *catalogue.View) error {
+func Write(w Writer, c *catalogue.Catalogue, v *catalogue.View, o Options) error {
+	o.BaseURL = strings.TrimRight(o.BaseURL, "/")
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	mini := newMinifier(o.Minify)
+	out := &output{w: w, min: mini}
+	as, err := loadAssets(mini)
+	if err != nil {
+		return err
+	}
+	r, err := newRenderer(as)
+	if err != nil {
+		return err
+	}
+	for _, step := range []func() error{
+		func() error { return as.write(out) },
+		func() error { return writeAPI(out, c, v, o) },
+		func() error { return writeHTML(out, r, c, v, o) },
+		func() error { return writeFeeds(out, c, v, o) },
+		func() error { return writeSitemap(out, v, o) },
+		func() error { return writeHosting(out, v) },
+	} {
+		if err := step(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeAPI writes /api/v1/.
+func writeAPI(out *output, c *catalogue.Catalogue, v *catalogue.View, o Options) error {
 	for _, d := range v.Documents {
-		if err := writeJSON(w, path.Join("api/v1/documents", d.SHA256+".json"), documentJSON(c, d)); err != nil {
+		if err := writeJSON(out, path.Join("api/v1/documents", d.SHA256+".json"), documentJSON(c, d)); err != nil {
 			return err
 		}
 	}
 	var ndjson bytes.Buffer
 	for _, p := range v.Products {
 		pj := productJSON(p)
-		if err := writeJSON(w, path.Join("api/v1/products", p.ID+".json"), pj); err != nil {
+		if err := writeJSON(out, path.Join("api/v1/products", p.ID+".json"), pj); err != nil {
 			return err
 		}
 		line, err := json.Marshal(pj)
@@ -119,23 +174,33 @@ func Write(w Writer, c *catalogue.Catalogue, v *catalogue.View) error {
 		ndjson.Write(line)
 		ndjson.WriteByte('\n')
 	}
-	if err := w.WriteFile("api/v1/products.ndjson", ndjson.Bytes()); err != nil {
+	if err := out.raw("api/v1/products.ndjson", ndjson.Bytes()); err != nil {
 		return err
 	}
 	for _, s := range v.Substances {
-		sj := SubstanceJSON{ID: s.ID, Name: s.Name, Letter: s.Letter, Documents: s.Documents, Products: []SubstanceProduct{}}
-		for _, p := range s.Products {
-			sp := SubstanceProduct{ID: p.ID, Name: p.Name, Documents: len(p.Current), Licences: []string{}}
-			for _, l := range p.Licences {
-				sp.Licences = append(sp.Licences, l.Display)
-			}
-			sj.Products = append(sj.Products, sp)
-		}
-		if err := writeJSON(w, path.Join("api/v1/substances", s.ID+".json"), sj); err != nil {
+		if err := writeJSON(out, path.Join("api/v1/substances", s.ID+".json"), substanceJSON(s)); err != nil {
 			return err
 		}
 	}
-	return writeIndex(w, v)
+	if err := writeLetters(out, v); err != nil {
+		return err
+	}
+	if err := writeBuild(out, c, v, o); err != nil {
+		return err
+	}
+	return writeSchemas(out)
+}
+
+func substanceJSON(s *catalogue.SubstanceView) SubstanceJSON {
+	sj := SubstanceJSON{ID: s.ID, Name: s.Name, Letter: s.Letter, Documents: s.Documents, Products: []SubstanceProduct{}}
+	for _, p := range s.Products {
+		sp := SubstanceProduct{ID: p.ID, Name: p.Name, Documents: len(p.Current), Licences: []string{}}
+		for _, l := range p.Licences {
+			sp.Licences = append(sp.Licences, l.Display)
+		}
+		sj.Products = append(sj.Products, sp)
+	}
+	return sj
 }
 
 func documentJSON(c *catalogue.Catalogue, d *catalogue.Document) DocumentJSON {
@@ -187,31 +252,14 @@ func productJSON(p *catalogue.ProductView) ProductJSON {
 	return j
 }
 
-func writeJSON(w Writer, name string, v any) error {
+func writeJSON(w *output, name string, v any) error {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(v); err != nil {
 		return fmt.Errorf("encode %s: %w", name, err)
 	}
-	return w.WriteFile(name, buf.Bytes())
-}
-
-var indexTmpl = template.Must(template.ParseFS(templates.FS, "index.html"))
-
-func writeIndex(w Writer, v *catalogue.View) error {
-	live := 0
-	for _, p := range v.Products {
-		live += len(p.Current)
-	}
-	var buf bytes.Buffer
-	if err := indexTmpl.Execute(&buf, struct {
-		Products []*catalogue.ProductView
-		Live     int
-	}{v.Products, live}); err != nil {
-		return fmt.Errorf("render index.html: %w", err)
-	}
-	return w.WriteFile("index.html", buf.Bytes())
+	return w.file(name, buf.Bytes())
 }
 
 // DirWriter writes under a directory through an os.Root, so that no name can

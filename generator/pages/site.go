@@ -1,0 +1,254 @@
+package pages
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+
+	"mip/generator/catalogue"
+)
+
+// htmlName is the file a page path is written to: /a-z/a/ is
+// a-z/a/index.html.
+func htmlName(p string) string {
+	if strings.HasSuffix(p, ".html") {
+		return strings.TrimPrefix(p, "/")
+	}
+	return strings.TrimPrefix(p+"index.html", "/")
+}
+
+func (r *renderer) write(out *output, tmpl string, p *page) error {
+	data, err := r.render(tmpl, p)
+	if err != nil {
+		return err
+	}
+	return out.file(htmlName(p.Path), data)
+}
+
+// parallel runs f(0) … f(n-1) on up to workers goroutines and returns the
+// first error.
+func parallel(n, workers int, f func(i int) error) error {
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+		next  int
+	)
+	for range min(workers, n) {
+		wg.Go(func() {
+			for {
+				mu.Lock()
+				i := next
+				next++
+				stop := first != nil
+				mu.Unlock()
+				if i >= n || stop {
+					return
+				}
+				if err := f(i); err != nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return first
+}
+
+type homeData struct {
+	Letters                         []letterLink
+	Products, Documents, Substances int
+}
+
+type letterData struct {
+	Letter     string
+	Letters    []letterLink
+	Substances []*catalogue.SubstanceView
+}
+
+// substancePageSize is how many products a substance's page lists.
+const substancePageSize = 100
+
+func pageCount(n int) int { return max(1, (n+substancePageSize-1)/substancePageSize) }
+
+// substancePage is the path of page n of a substance's products.
+func substancePage(id string, n int) string {
+	if n <= 1 {
+		return "/substances/" + id + "/"
+	}
+	return fmt.Sprintf("/substances/%s/page-%d/", id, n)
+}
+
+type substanceData struct {
+	*catalogue.SubstanceView
+	Products    []*catalogue.ProductView // this page's
+	Total       int
+	First, Last int            // this page's products, counting from 1
+	Pagination  map[string]any // nil when there is one page
+}
+
+// pagination is the options of GOV.UK Frontend's pagination for page cur of
+// n: the first, last, current and its neighbours, with ellipses between.
+func pagination(cur, n int, href func(int) string) map[string]any {
+	if n <= 1 {
+		return nil
+	}
+	var items []any
+	last := 0
+	for k := 1; k <= n; k++ {
+		if k != 1 && k != n && (k < cur-1 || k > cur+1) {
+			continue
+		}
+		if last != 0 && k > last+1 {
+			items = append(items, map[string]any{"ellipsis": true})
+		}
+		items = append(items, map[string]any{"number": k, "href": href(k), "current": k == cur})
+		last = k
+	}
+	p := map[string]any{"items": items, "landmarkLabel": "Pages of medicines"}
+	if cur > 1 {
+		p["previous"] = map[string]any{"href": href(cur - 1)}
+	}
+	if cur < n {
+		p["next"] = map[string]any{"href": href(cur + 1)}
+	}
+	return p
+}
+
+type productData struct {
+	Product *catalogue.ProductView
+	Facts   []any
+	Groups  []docGroup
+}
+
+type documentData struct {
+	Doc            *catalogue.Document
+	Heading        string // the medicines it is for
+	Facts          []any
+	SupersededHTML any
+	Sections       []Section
+}
+
+// writeHTML writes every HTML page.
+func writeHTML(out *output, r *renderer, c *catalogue.Catalogue, v *catalogue.View, o Options) error {
+	live := 0
+	for _, d := range v.Documents {
+		if d.Live() {
+			live++
+		}
+	}
+	active := 0
+	for _, p := range v.Products {
+		if p.Status == catalogue.Active {
+			active++
+		}
+	}
+	all := strip(v, "")
+	fixed := []struct {
+		tmpl string
+		p    *page
+	}{
+		{"home", &page{Path: "/", Title: "Find product information for licensed medicines", Nav: "home",
+			Description: "The approved Summaries of Product Characteristics, Patient Information Leaflets and Public Assessment Reports for every licensed medicine.",
+			Scripts:     []string{"/assets/redirect.js"},
+			Data:        homeData{Letters: all, Products: active, Documents: live, Substances: len(v.Substances)}}},
+		{"az", &page{Path: "/a-z/", Title: "Active substances from A to Z", Nav: "a-z", HeaderSearch: true,
+			Crumbs: []crumb{homeCrumb}, Data: letterData{Letters: all}}},
+		{"search", &page{Path: "/search/", Title: "Search for a medicine", Nav: "search",
+			Crumbs: []crumb{homeCrumb}}},
+		{"notfound", &page{Path: "/404.html", Title: "Page not found", HeaderSearch: true,
+			Crumbs: []crumb{homeCrumb}}},
+		{"moved", &page{Path: "/product/", Title: "This page has moved", HeaderSearch: true,
+			Crumbs: []crumb{homeCrumb}, Scripts: []string{"/assets/redirect.js"}}},
+	}
+	for _, f := range fixed {
+		if err := r.write(out, f.tmpl, f.p); err != nil {
+			return err
+		}
+	}
+	pagesOf, err := loadContent()
+	if err != nil {
+		return err
+	}
+	for _, cp := range pagesOf {
+		nav := ""
+		if cp.Slug == "open-data" {
+			nav = "open-data"
+		}
+		p := &page{Path: "/" + cp.Slug + "/", Title: cp.Title, Nav: nav, HeaderSearch: true, Crumbs: []crumb{homeCrumb}, Data: cp}
+		if err := r.write(out, "content", p); err != nil {
+			return err
+		}
+	}
+	for _, l := range v.Letters {
+		p := &page{Path: letterURL(l), Title: "Active substances beginning with " + l, Nav: "a-z", HeaderSearch: true,
+			Crumbs: []crumb{homeCrumb, azCrumb},
+			Data:   letterData{Letter: l, Letters: strip(v, l), Substances: v.ByLetter[l]}}
+		if err := r.write(out, "letter", p); err != nil {
+			return err
+		}
+	}
+	if err := parallel(len(v.Substances), o.Workers, func(i int) error {
+		s := v.Substances[i]
+		cs := []crumb{homeCrumb, azCrumb}
+		if s.Letter != "" {
+			cs = append(cs, letterCrumb(s.Letter))
+		}
+		pages := pageCount(len(s.Products))
+		for n := 1; n <= pages; n++ {
+			first, last := (n-1)*substancePageSize, min(n*substancePageSize, len(s.Products))
+			title := s.Name + ": medicines containing this active substance"
+			if pages > 1 {
+				title += fmt.Sprintf(" (page %d of %d)", n, pages)
+			}
+			p := &page{Path: substancePage(s.ID, n), Title: title, Nav: "a-z",
+				HeaderSearch: true, Crumbs: cs,
+				Alternates: []alternate{
+					{"application/json", "/api/v1/substances/" + s.ID + ".json", s.Name + " as JSON"},
+					{"application/atom+xml", "/feeds/substances/" + s.ID + ".atom", "Changes to medicines containing " + s.Name},
+				},
+				Data: substanceData{SubstanceView: s, Products: s.Products[first:last], Total: len(s.Products), First: first + 1, Last: last,
+					Pagination: pagination(n, pages, func(k int) string { return substancePage(s.ID, k) })}}
+			if n == 1 {
+				p.JSONLD = map[string]any{"@context": "https://schema.org", "@type": "Substance", "name": s.Name, "url": o.BaseURL + "/substances/" + s.ID + "/"}
+			}
+			if err := r.write(out, "substance", p); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := parallel(len(v.Products), o.Workers, func(i int) error {
+		pv := v.Products[i]
+		title := pv.Name
+		if len(pv.Licences) > 0 {
+			title += " (" + licenceList(pv.Licences) + ")"
+		}
+		p := &page{Path: "/products/" + pv.ID + "/", Title: title + ": SPC, PIL and PAR", Nav: "a-z", HeaderSearch: true,
+			Crumbs:     productCrumbs(pv),
+			Alternates: []alternate{{"application/json", "/api/v1/products/" + pv.ID + ".json", pv.Name + " as JSON"}},
+			JSONLD:     productLD(pv, o.BaseURL),
+			Data:       productData{Product: pv, Facts: productFacts(pv), Groups: groups(pv.Current)}}
+		return r.write(out, "product", p)
+	}); err != nil {
+		return err
+	}
+	return parallel(len(v.Documents), o.Workers, func(i int) error {
+		d := v.Documents[i]
+		dd := documentData{Doc: d, Heading: documentHeading(c, d), Facts: documentFacts(c, d), SupersededHTML: supersededHTML(c, d)}
+		if o.Sections != nil {
+			dd.Sections = o.Sections(d.SHA256)
+		}
+		p := &page{Path: "/documents/" + d.SHA256 + "/", Title: dd.Heading + ": " + typeNames[d.Type] + " (" + d.Type + ") of " + displayDate(d.Created),
+			Nav: "a-z", HeaderSearch: true, Crumbs: docCrumbs(c, d),
+			Alternates: []alternate{{"application/json", "/api/v1/documents/" + d.SHA256 + ".json", "This document as JSON"}},
+			Data:       dd}
+		return r.write(out, "document", p)
+	})
+}
