@@ -83,6 +83,11 @@ type ChangeRef struct {
 	ReplacedBy string `json:"replaced_by,omitempty"`
 }
 
+// HistoryPath is where the ledger of every document version is published
+// (catalogue.History): open data, and what mip build --state-from reads to
+// rebuild a lost state.
+const HistoryPath = "api/v1/history.json"
+
 // BuildID names a build by its generation and time.
 func BuildID(generation int, t time.Time) string {
 	return fmt.Sprintf("%d-%s", generation, t.UTC().Format("20060102T150405Z"))
@@ -190,6 +195,7 @@ var schemaCovers = map[string]string{
 	"build.schema.json":     "/api/v1/build.json",
 	"changes.schema.json":   "/api/v1/changes.json",
 	"document.schema.json":  "/api/v1/documents/*.json",
+	"history.schema.json":   "/api/v1/history.json",
 	"letter.schema.json":    "/api/v1/letters/*.json",
 	"letters.schema.json":   "/api/v1/letters.json",
 	"product.schema.json":   "/api/v1/products/*.json and each line of /api/v1/products.ndjson",

@@ -188,6 +188,9 @@ func writeAPI(out *output, c *catalogue.Catalogue, v *catalogue.View, o Options)
 	if err := writeBuild(out, c, v, o); err != nil {
 		return err
 	}
+	if err := writeJSON(out, HistoryPath, c.History()); err != nil {
+		return err
+	}
 	return writeSchemas(out)
 }
 

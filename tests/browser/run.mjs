@@ -296,6 +296,7 @@ async function schemaCheck(files) {
     [/^api\/v1\/letters\.json$/, "letters.schema.json"],
     [/^api\/v1\/build\.json$/, "build.schema.json"],
     [/^api\/v1\/changes\.json$/, "changes.schema.json"],
+    [/^api\/v1\/history\.json$/, "history.schema.json"],
   ];
   let n = 0;
   for (const file of files) {
