@@ -23,16 +23,22 @@ import (
 	"mip/generator/finding"
 	"mip/generator/ingest"
 	"mip/generator/pages"
+	"mip/generator/statestore"
 	"mip/searchidx"
 )
 
 // Options configure a build.
 type Options struct {
-	Sentinel   []string // export directories, applied in order
-	LegacyCSV  string
-	PARs       string
-	Out        string
-	State      string // default .mip-state
+	Sentinel  []string // export directories, applied in order
+	LegacyCSV string
+	PARs      string
+	Out       string
+	State     string // a directory (default .mip-state) or a bucket URL: see statestore
+	// StateFrom rebuilds a lost state from a published site (its address,
+	// bucket or directory) before the build; StateLease is how long a
+	// bucket state's lease lasts (default statestore.DefaultLease).
+	StateFrom  string
+	StateLease time.Duration
 	Strict     bool
 	MaxPDFSize int64     // default documents.DefaultMaxSize
 	Now        time.Time // the build's time; default time.Now()
@@ -100,6 +106,9 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 	}
 	if o.Out == "" {
 		return nil, errors.New("no output directory given")
+	}
+	if statestore.IsRemote(o.State) || o.StateFrom != "" {
+		return buildWithState(ctx, o)
 	}
 	rep := &Report{Time: o.Now.UTC(), Out: o.Out, Inputs: map[string]ingest.Counts{}}
 	var fl finding.List

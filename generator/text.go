@@ -22,7 +22,7 @@ func extractText(ctx context.Context, o Options, cat *catalogue.Catalogue, store
 	var todo []*catalogue.Document
 	for _, sha := range cat.SortedDocuments() {
 		d := cat.Documents[sha]
-		if d.Text == nil {
+		if d.Text == nil || !cached(cache, sha) {
 			todo = append(todo, d)
 		}
 	}
@@ -110,4 +110,16 @@ func extractText(ctx context.Context, o Options, cat *catalogue.Catalogue, store
 		d.Text = info
 	}
 	return nil
+}
+
+// cached reports whether the cache holds a result for sha, text or broken.
+// A document extracted by an earlier build whose entry is gone (a state
+// rebuilt from a published site) or failed its checksum is extracted again,
+// so that its pages get their text.
+func cached(cache *extract.Cache, sha string) bool {
+	if _, ok := cache.Get(sha); ok {
+		return true
+	}
+	_, ok := cache.Broken(sha)
+	return ok
 }

@@ -19,6 +19,8 @@ import (
 	"mip/generator"
 	"mip/generator/preview"
 	"mip/generator/sample"
+	"mip/generator/statestore"
+	_ "mip/generator/statestore/targets" // the bucket drivers --state and --state-from open
 	"mip/searchidx/query"
 )
 
@@ -59,7 +61,9 @@ func buildCommand() *cli.Command {
 			&cli.StringFlag{Name: "legacy-csv", Usage: "the legacy Stellent bulk export `FILE`"},
 			&cli.StringFlag{Name: "pars", Usage: "the PAR upload `DIR` (pars.csv and PDFs)"},
 			&cli.StringFlag{Name: "out", Usage: "write the site to `DIR`", Required: true},
-			&cli.StringFlag{Name: "state", Usage: "keep the catalogue, history and PDFs in `DIR`", Value: ".mip-state"},
+			&cli.StringFlag{Name: "state", Usage: "keep the catalogue, history and PDFs in `DIR` or a bucket URL (s3://, azblob://, gs://, file://)", Value: ".mip-state"},
+			&cli.StringFlag{Name: "state-from", Usage: "rebuild a lost state from the published site at `URL` (https://, a bucket URL or a directory)"},
+			&cli.DurationFlag{Name: "state-lease", Usage: "hold a bucket state for at most `D` before another build may take it over", Value: statestore.DefaultLease},
 			&cli.BoolFlag{Name: "strict", Usage: "fail on any problem in the input"},
 			&cli.BoolFlag{Name: "json", Usage: "print the build report as JSON on stdout"},
 			&cli.Int64Flag{Name: "max-pdf-size", Usage: "refuse PDFs larger than `BYTES`", Value: 100 << 20},
@@ -77,6 +81,8 @@ func buildCommand() *cli.Command {
 				PARs:       cmd.String("pars"),
 				Out:        cmd.String("out"),
 				State:      cmd.String("state"),
+				StateFrom:  cmd.String("state-from"),
+				StateLease: cmd.Duration("state-lease"),
 				Strict:     cmd.Bool("strict"),
 				MaxPDFSize: cmd.Int64("max-pdf-size"),
 				Workers:    cmd.Int("workers"),

@@ -1,0 +1,552 @@
+// Package statestore keeps a build's state directory in a bucket (any
+// gocloud.dev blob URL: s3://, azblob://, gs://, file://), so that a build
+// on a CI runner that starts empty has the whole history of the earlier
+// ones.
+//
+// A build works on a local copy. Open takes the state's lease (lock.json,
+// created only if absent, with an owner and an expiry) so that a second
+// build on the same state is refused, then Pull fetches the catalogue and
+// every PDF it names, and PullText the text-extraction cache entries. After
+// a successful build, Commit uploads what is new and writes
+// state-manifest.json last of all:
+//
+//	state-manifest.json       the state: generation, the catalogue's key and sha256, the report; written last
+//	catalogue/<sha256>.json   every committed catalogue, named by its sha256, never overwritten
+//	docs/<sha256>.pdf         every PDF, named by its sha256, never overwritten
+//	text/<version>/<ab>/<sha256>.mipx
+//	                          text-extraction cache entries of one extract.Version, by the PDF's sha256
+//	reports/<generation>.json the build report of each committed build
+//	lock.json                 the lease of the build running now
+//
+// Every object but the manifest and the lease is write-once, so a build
+// interrupted anywhere in Commit leaves the previous manifest naming a
+// complete previous state; what it uploaded before it stopped is found again
+// (and skipped) by the next build. Every object read is checked: the
+// catalogue against the manifest's sha256, a PDF against its name, a cache
+// entry against the checksum it carries (a bad one is a miss: the build
+// extracts the document again and replaces it).
+package statestore
+
+import (
+	"context"
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"gocloud.dev/blob"
+	"gocloud.dev/gcerrors"
+
+	"mip/generator/catalogue"
+	"mip/generator/documents"
+	"mip/generator/extract"
+)
+
+// Keys of the state's objects in its bucket.
+const (
+	ManifestKey = "state-manifest.json"
+	LeaseKey    = "lock.json"
+)
+
+// ManifestFormat and ManifestVersion identify state-manifest.json.
+const (
+	ManifestFormat  = "mip-state"
+	ManifestVersion = 1
+)
+
+// DefaultLease is how long a build holds the state before another build may
+// take it over (a build that died without releasing it).
+const DefaultLease = 2 * time.Hour
+
+// ErrLocked is returned by Open when another build holds the state.
+var ErrLocked = errors.New("another build holds the state")
+
+// IsRemote reports whether state names a bucket URL rather than a local
+// directory.
+func IsRemote(state string) bool { return strings.Contains(state, "://") }
+
+// Object is one object the manifest names, with its sha256.
+type Object struct {
+	Key    string `json:"key"`
+	SHA256 string `json:"sha256"`
+	Size   int64  `json:"size"`
+}
+
+// Manifest is state-manifest.json: the committed state.
+type Manifest struct {
+	Format     string    `json:"format"`
+	Version    int       `json:"version"`
+	Generation int       `json:"generation"`
+	Time       time.Time `json:"time"`
+	Owner      string    `json:"owner"`
+	Catalogue  Object    `json:"catalogue"`
+	Report     *Object   `json:"report,omitempty"`
+	Documents  int       `json:"documents"`
+	// TextPrefix is where this state's text-extraction cache entries are.
+	TextPrefix string `json:"text_prefix"`
+}
+
+// Lease is lock.json.
+type Lease struct {
+	Owner    string    `json:"owner"`
+	Acquired time.Time `json:"acquired"`
+	Expires  time.Time `json:"expires"`
+}
+
+// Options configure Open.
+type Options struct {
+	// Owner names this build in the lease; default host name and process id.
+	Owner string
+	// Lease is how long the lease lasts; default DefaultLease.
+	Lease   time.Duration
+	Workers int // objects fetched or uploaded at once; default 8
+	Log     *slog.Logger
+	Now     func() time.Time // default time.Now
+}
+
+// Remote is a bucket state being worked on through a local directory.
+type Remote struct {
+	url    string
+	bucket *blob.Bucket
+	dir    string
+	o      Options
+	lease  Lease
+	held   bool
+	// manifest is the state as Open found it (nil: an empty state).
+	manifest *Manifest
+	// pulled holds the sha256 of every file fetched into dir, by its path
+	// relative to dir, so that Commit uploads only what changed.
+	pulled map[string]string
+	mu     sync.Mutex
+}
+
+// TextPrefix is where the cache entries of this mip's extract.Version live:
+// entries of another version never meet this one's.
+func TextPrefix() string {
+	s := sha256.Sum256([]byte(extract.Version))
+	return "text/" + hex.EncodeToString(s[:6]) + "/"
+}
+
+// Open opens the bucket state at url, takes its lease and reads its
+// manifest; dir is the empty local directory the build will use as its
+// state directory. The caller must Close the Remote.
+func Open(ctx context.Context, url, dir string, o Options) (*Remote, error) {
+	if o.Owner == "" {
+		host, _ := os.Hostname()
+		o.Owner = fmt.Sprintf("%s pid %d", host, os.Getpid())
+	}
+	if o.Lease <= 0 {
+		o.Lease = DefaultLease
+	}
+	if o.Workers <= 0 {
+		o.Workers = 8
+	}
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	b, err := blob.OpenBucket(ctx, url)
+	if err != nil {
+		return nil, fmt.Errorf("state %s: open bucket: %w", url, err)
+	}
+	r := &Remote{url: url, bucket: b, dir: dir, o: o, pulled: map[string]string{}}
+	if err := r.acquire(ctx); err != nil {
+		b.Close()
+		return nil, err
+	}
+	m, err := r.readManifest(ctx)
+	if err != nil {
+		r.Close(ctx)
+		return nil, err
+	}
+	r.manifest = m
+	return r, nil
+}
+
+// Dir is the local state directory.
+func (r *Remote) Dir() string { return r.dir }
+
+// Manifest is the committed state Open found, or nil for an empty state.
+func (r *Remote) Manifest() *Manifest { return r.manifest }
+
+func (r *Remote) errorf(key, step string, err error) error {
+	return fmt.Errorf("state %s: %s %s: %w", r.url, step, key, err)
+}
+
+// acquire creates the lease, or takes over one that has expired.
+func (r *Remote) acquire(ctx context.Context) error {
+	now := r.o.Now().UTC()
+	r.lease = Lease{Owner: r.o.Owner, Acquired: now, Expires: now.Add(r.o.Lease)}
+	data, _ := json.MarshalIndent(r.lease, "", "  ")
+	for attempt := 0; attempt < 2; attempt++ {
+		err := r.bucket.WriteAll(ctx, LeaseKey, data, &blob.WriterOptions{IfNotExist: true, ContentType: "application/json"})
+		if err == nil {
+			r.held = true
+			return nil
+		}
+		if gcerrors.Code(err) != gcerrors.FailedPrecondition {
+			return r.errorf(LeaseKey, "take the lease", err)
+		}
+		old, err := r.readLease(ctx)
+		if err != nil {
+			return err
+		}
+		if old == nil {
+			continue // released meanwhile: try again
+		}
+		if now.Before(old.Expires) {
+			return fmt.Errorf("state %s: %w: %q took it at %s and holds it until %s; wait for that build to finish "+
+				"(if it died, its lease expires then, or delete %s once you are sure nothing is running)",
+				r.url, ErrLocked, old.Owner, old.Acquired.Format(time.RFC3339), old.Expires.Format(time.RFC3339), LeaseKey)
+		}
+		r.o.Log.Warn("taking over an expired state lease", "state", r.url, "owner", old.Owner, "expired", old.Expires)
+		if err := r.bucket.Delete(ctx, LeaseKey); err != nil && gcerrors.Code(err) != gcerrors.NotFound {
+			return r.errorf(LeaseKey, "remove the expired lease", err)
+		}
+	}
+	return fmt.Errorf("state %s: %w: another build took the expired lease at the same moment", r.url, ErrLocked)
+}
+
+func (r *Remote) readLease(ctx context.Context) (*Lease, error) {
+	data, err := r.bucket.ReadAll(ctx, LeaseKey)
+	if gcerrors.Code(err) == gcerrors.NotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, r.errorf(LeaseKey, "read the lease", err)
+	}
+	var l Lease
+	if err := json.Unmarshal(data, &l); err != nil {
+		return nil, r.errorf(LeaseKey, "read the lease", err)
+	}
+	return &l, nil
+}
+
+// Close releases the lease (when this build still holds it) and the bucket.
+// The local directory is the caller's.
+func (r *Remote) Close(ctx context.Context) error {
+	var err error
+	if r.held {
+		r.held = false
+		l, lerr := r.readLease(ctx)
+		switch {
+		case lerr != nil:
+			err = lerr
+		case l != nil && l.Owner == r.lease.Owner && l.Acquired.Equal(r.lease.Acquired):
+			if derr := r.bucket.Delete(ctx, LeaseKey); derr != nil {
+				err = r.errorf(LeaseKey, "release the lease", derr)
+			}
+		}
+	}
+	if cerr := r.bucket.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("state %s: close bucket: %w", r.url, cerr)
+	}
+	return err
+}
+
+func (r *Remote) readManifest(ctx context.Context) (*Manifest, error) {
+	data, err := r.bucket.ReadAll(ctx, ManifestKey)
+	if gcerrors.Code(err) == gcerrors.NotFound {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, r.errorf(ManifestKey, "read", err)
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, r.errorf(ManifestKey, "read", err)
+	}
+	if m.Format != ManifestFormat || m.Version != ManifestVersion {
+		return nil, r.errorf(ManifestKey, "read", fmt.Errorf("format %q version %d, this mip reads %q version %d", m.Format, m.Version, ManifestFormat, ManifestVersion))
+	}
+	return &m, nil
+}
+
+// Pull fetches the committed catalogue and every PDF it names into the local
+// directory, checking each against its sha256. An empty state pulls nothing.
+func (r *Remote) Pull(ctx context.Context) error {
+	if r.manifest == nil {
+		return nil
+	}
+	m := r.manifest
+	data, err := r.bucket.ReadAll(ctx, m.Catalogue.Key)
+	if err != nil {
+		return r.errorf(m.Catalogue.Key, "read the catalogue", err)
+	}
+	if got := sum(data); got != m.Catalogue.SHA256 {
+		return r.errorf(m.Catalogue.Key, "read the catalogue", fmt.Errorf("its bytes hash to %s, the manifest says %s: the object is corrupt", got, m.Catalogue.SHA256))
+	}
+	if err := os.MkdirAll(r.dir, 0o755); err != nil {
+		return err
+	}
+	if err := documents.WriteFileAtomic(filepath.Join(r.dir, catalogue.FileName), data); err != nil {
+		return err
+	}
+	r.pulled[catalogue.FileName] = m.Catalogue.SHA256
+	cat, err := catalogue.Load(r.dir)
+	if err != nil {
+		return r.errorf(m.Catalogue.Key, "read the catalogue", err)
+	}
+	store, err := documents.OpenStore(filepath.Join(r.dir, "docs"))
+	if err != nil {
+		return err
+	}
+	return r.each(ctx, cat.SortedDocuments(), func(sha string) error {
+		key := "docs/" + sha + ".pdf"
+		data, err := r.bucket.ReadAll(ctx, key)
+		if err != nil {
+			return r.errorf(key, "fetch", err)
+		}
+		if got := documents.Address(data); got != sha {
+			return r.errorf(key, "fetch", fmt.Errorf("its bytes hash to %s: the object is corrupt", got))
+		}
+		if _, err := store.Put(data); err != nil {
+			return err
+		}
+		r.record(filepath.Join("docs", sha+".pdf"), sha)
+		return nil
+	})
+}
+
+// PullText fetches the text-extraction cache entries of every document of
+// the local catalogue that the bucket has. Entries are checked when the
+// build reads them: a bad one is a miss, and Commit replaces it.
+func (r *Remote) PullText(ctx context.Context) error {
+	cat, err := catalogue.Load(r.dir)
+	if err != nil {
+		return err
+	}
+	return r.each(ctx, cat.SortedDocuments(), func(sha string) error {
+		rel := filepath.Join("text", sha[:2], sha+".mipx")
+		key := TextPrefix() + sha[:2] + "/" + sha + ".mipx"
+		data, err := r.bucket.ReadAll(ctx, key)
+		if gcerrors.Code(err) == gcerrors.NotFound {
+			return nil
+		}
+		if err != nil {
+			return r.errorf(key, "fetch", err)
+		}
+		p := filepath.Join(r.dir, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := documents.WriteFileAtomic(p, data); err != nil {
+			return err
+		}
+		r.record(rel, sum(data))
+		return nil
+	})
+}
+
+func (r *Remote) record(rel, sha string) {
+	r.mu.Lock()
+	r.pulled[filepath.ToSlash(rel)] = sha
+	r.mu.Unlock()
+}
+
+func (r *Remote) wasPulled(rel string) (string, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	s, ok := r.pulled[filepath.ToSlash(rel)]
+	return s, ok
+}
+
+// each runs fn for every item, Workers at a time, and returns the first
+// error.
+func (r *Remote) each(ctx context.Context, items []string, fn func(string) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		wg    sync.WaitGroup
+		once  sync.Once
+		first error
+	)
+	sem := make(chan struct{}, r.o.Workers)
+	for _, it := range items {
+		if ctx.Err() != nil {
+			break
+		}
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			if err := fn(it); err != nil {
+				once.Do(func() { first = err; cancel() })
+			}
+		})
+	}
+	wg.Wait()
+	if first == nil {
+		first = ctx.Err()
+	}
+	return first
+}
+
+// Commit uploads the local state after a successful build: new PDFs and
+// cache entries (write-once), the catalogue under its sha256 and the build
+// report, and then, last, the manifest. It refuses when this build no longer
+// holds the lease or another build has committed since Open.
+func (r *Remote) Commit(ctx context.Context) error {
+	if err := r.checkOwnership(ctx); err != nil {
+		return err
+	}
+	// PDFs and cache entries first: the catalogue refers to them.
+	var docs, texts []string
+	if err := filepath.WalkDir(r.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".tmp-") {
+			return err
+		}
+		rel, _ := filepath.Rel(r.dir, p)
+		rel = filepath.ToSlash(rel)
+		switch {
+		case strings.HasPrefix(rel, "docs/") && strings.HasSuffix(rel, ".pdf"):
+			docs = append(docs, rel)
+		case strings.HasPrefix(rel, "text/") && strings.HasSuffix(rel, ".mipx"):
+			texts = append(texts, rel)
+		}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("state %s: read the local state %s: %w", r.url, r.dir, err)
+	}
+	var uploaded, unchanged int
+	var mu sync.Mutex
+	count := func(up bool) {
+		mu.Lock()
+		if up {
+			uploaded++
+		} else {
+			unchanged++
+		}
+		mu.Unlock()
+	}
+	upload := func(rel, key string, checkName bool) error {
+		data, err := os.ReadFile(filepath.Join(r.dir, filepath.FromSlash(rel)))
+		if err != nil {
+			return fmt.Errorf("state %s: read %s: %w", r.url, rel, err)
+		}
+		s := sum(data)
+		prev, pulled := r.wasPulled(rel)
+		if pulled && prev == s {
+			count(false)
+			return nil
+		}
+		if checkName && s+".pdf" != filepath.Base(rel) {
+			return fmt.Errorf("state %s: local %s hashes to %s: not uploaded", r.url, rel, s)
+		}
+		// A new object is written only if absent; one that was pulled
+		// and is now different was bad (a corrupt cache entry, or one
+		// made by a broken build) and is replaced.
+		up, err := r.put(ctx, key, data, !pulled)
+		if err != nil {
+			return err
+		}
+		count(up)
+		return nil
+	}
+	if err := r.each(ctx, docs, func(rel string) error { return upload(rel, rel, true) }); err != nil {
+		return err
+	}
+	prefix := TextPrefix()
+	if err := r.each(ctx, texts, func(rel string) error { return upload(rel, prefix+strings.TrimPrefix(rel, "text/"), false) }); err != nil {
+		return err
+	}
+	catData, err := os.ReadFile(filepath.Join(r.dir, catalogue.FileName))
+	if err != nil {
+		return fmt.Errorf("state %s: read the local catalogue: %w", r.url, err)
+	}
+	cat, err := catalogue.Load(r.dir)
+	if err != nil {
+		return err
+	}
+	m := &Manifest{Format: ManifestFormat, Version: ManifestVersion, Generation: cat.Generation, Time: r.o.Now().UTC(),
+		Owner: r.o.Owner, Documents: len(cat.Documents), TextPrefix: prefix,
+		Catalogue: Object{Key: "catalogue/" + sum(catData) + ".json", SHA256: sum(catData), Size: int64(len(catData))}}
+	if _, err := r.put(ctx, m.Catalogue.Key, catData, true); err != nil {
+		return err
+	}
+	if rep, err := os.ReadFile(filepath.Join(r.dir, "build-report.json")); err == nil {
+		o := Object{Key: fmt.Sprintf("reports/%d.json", cat.Generation), SHA256: sum(rep), Size: int64(len(rep))}
+		if _, err := r.put(ctx, o.Key, rep, false); err != nil {
+			return err
+		}
+		m.Report = &o
+	}
+	// Last: check again that nothing else committed meanwhile, then the
+	// manifest.
+	if err := r.checkOwnership(ctx); err != nil {
+		return err
+	}
+	data, _ := json.MarshalIndent(m, "", "  ")
+	if _, err := r.put(ctx, ManifestKey, append(data, '\n'), false); err != nil {
+		return err
+	}
+	r.manifest = m
+	r.o.Log.Info("state committed", "state", r.url, "generation", m.Generation, "uploaded", uploaded, "unchanged", unchanged)
+	return nil
+}
+
+// checkOwnership refuses to commit when the lease is no longer this build's
+// or the manifest has moved since Open.
+func (r *Remote) checkOwnership(ctx context.Context) error {
+	l, err := r.readLease(ctx)
+	if err != nil {
+		return err
+	}
+	if l == nil || l.Owner != r.lease.Owner || !l.Acquired.Equal(r.lease.Acquired) {
+		who := "nobody"
+		if l != nil {
+			who = fmt.Sprintf("%q", l.Owner)
+		}
+		return fmt.Errorf("state %s: commit refused: this build's lease was taken over (%s holds %s now); the state was not changed", r.url, who, LeaseKey)
+	}
+	m, err := r.readManifest(ctx)
+	if err != nil {
+		return err
+	}
+	gen := func(m *Manifest) int {
+		if m == nil {
+			return 0
+		}
+		return m.Generation
+	}
+	if gen(m) != gen(r.manifest) || (m != nil && m.Catalogue.SHA256 != r.manifest.Catalogue.SHA256) {
+		return fmt.Errorf("state %s: commit refused: another build committed generation %d since this one read generation %d; the state was not changed", r.url, gen(m), gen(r.manifest))
+	}
+	return nil
+}
+
+// put writes one object with its MD5 checked by the store. With once, an
+// existing object is kept (the write is skipped) and put reports false.
+func (r *Remote) put(ctx context.Context, key string, data []byte, once bool) (bool, error) {
+	h := md5.Sum(data)
+	ct := "application/octet-stream"
+	switch {
+	case strings.HasSuffix(key, ".json"):
+		ct = "application/json"
+	case strings.HasSuffix(key, ".pdf"):
+		ct = "application/pdf"
+	}
+	err := r.bucket.WriteAll(ctx, key, data, &blob.WriterOptions{ContentMD5: h[:], IfNotExist: once, ContentType: ct})
+	if once && gcerrors.Code(err) == gcerrors.FailedPrecondition {
+		return false, nil
+	}
+	if err != nil {
+		return false, r.errorf(key, "write", err)
+	}
+	return true, nil
+}
+
+func sum(data []byte) string {
+	s := sha256.Sum256(data)
+	return hex.EncodeToString(s[:])
+}
