@@ -7,7 +7,7 @@ ADDR    ?= 127.0.0.1:8080
 DOCS    ?= 500
 SEED    ?= 1
 
-.PHONY: all demo demo-build test test-browser vet fuzz bench bench-site clean
+.PHONY: all demo demo-build test test-browser vet fuzz bench bench-site bench-state clean
 
 all: $(BIN)
 
@@ -66,6 +66,10 @@ bench:
 ## bench-site: pages rendered per second at 20k documents, beside a bare template+minify+write loop
 bench-site:
 	$(GO) test -run '^$$' -bench BenchmarkWrite -benchtime 1x ./generator/pages/
+
+## bench-state: a fresh runner's pull of a 2,000-document bucket state through the S3 driver
+bench-state:
+	$(GO) test -run '^$$' -bench BenchmarkFreshRunner -benchtime 2x ./generator/statestore/
 
 clean:
 	rm -rf bin $(DEMO) tests/browser/.site tests/browser/node_modules

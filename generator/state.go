@@ -49,9 +49,7 @@ func buildWithState(ctx context.Context, o Options) (*Report, error) {
 	if err != nil || remote == nil {
 		return rep, err
 	}
-	if err := remote.Commit(ctx); err != nil {
-		rep.Published = true // the site was written; only the state was not
-		return rep, err
-	}
-	return rep, nil
+	// The site is written by now; a failed commit leaves the bucket's
+	// previous state as it was, and the build fails.
+	return rep, remote.Commit(ctx)
 }

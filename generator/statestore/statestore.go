@@ -16,6 +16,8 @@
 //	text/<version>/<ab>/<sha256>.mipx
 //	                          text-extraction cache entries of one extract.Version, by the PDF's sha256
 //	reports/<generation>.json the build report of each committed build
+//	manifests/<generation>.json
+//	                          a copy of each committed manifest, to roll back to
 //	lock.json                 the lease of the build running now
 //
 // Every object but the manifest and the lease is write-once, so a build
@@ -487,7 +489,12 @@ func (r *Remote) Commit(ctx context.Context) error {
 		return err
 	}
 	data, _ := json.MarshalIndent(m, "", "  ")
-	if _, err := r.put(ctx, ManifestKey, append(data, '\n'), false); err != nil {
+	data = append(data, '\n')
+	// A copy per generation, to roll back to: copy it over the manifest.
+	if _, err := r.put(ctx, fmt.Sprintf("manifests/%d.json", m.Generation), data, false); err != nil {
+		return err
+	}
+	if _, err := r.put(ctx, ManifestKey, data, false); err != nil {
 		return err
 	}
 	r.manifest = m

@@ -56,7 +56,7 @@ type fakeS3 struct {
 	fail   func(n int64, r *http.Request) bool
 }
 
-func newS3(t *testing.T, buckets ...string) *fakeS3 {
+func newS3(t testing.TB, buckets ...string) *fakeS3 {
 	t.Helper()
 	backend := s3mem.New()
 	for _, b := range buckets {
