@@ -60,8 +60,7 @@ func Restore(ctx context.Context, from, dir string, o RestoreOptions) (*catalogu
 	if err != nil {
 		return nil, err
 	}
-	r := &Remote{o: Options{Workers: o.Workers}}
-	err = r.each(ctx, cat.SortedDocuments(), func(sha string) error {
+	err = parallel(ctx, o.Workers, cat.SortedDocuments(), func(sha string) error {
 		name := "docs/" + sha + ".pdf"
 		data, err := src.get(ctx, name)
 		if err != nil {

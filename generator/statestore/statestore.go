@@ -367,6 +367,12 @@ func (r *Remote) wasPulled(rel string) (string, bool) {
 // each runs fn for every item, Workers at a time, and returns the first
 // error.
 func (r *Remote) each(ctx context.Context, items []string, fn func(string) error) error {
+	return parallel(ctx, r.o.Workers, items, fn)
+}
+
+// parallel runs fn for every item, workers at a time; after the first error
+// it starts no more and returns that error.
+func parallel(ctx context.Context, workers int, items []string, fn func(string) error) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var (
@@ -374,7 +380,7 @@ func (r *Remote) each(ctx context.Context, items []string, fn func(string) error
 		once  sync.Once
 		first error
 	)
-	sem := make(chan struct{}, r.o.Workers)
+	sem := make(chan struct{}, workers)
 	for _, it := range items {
 		if ctx.Err() != nil {
 			break

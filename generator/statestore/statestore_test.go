@@ -37,7 +37,11 @@ func TestMain(m *testing.M) {
 		}
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	for _, d := range longDirs {
+		os.RemoveAll(d)
+	}
+	os.Exit(code)
 }
 
 var nights = []generator.Options{
@@ -146,17 +150,40 @@ func sameTree(t *testing.T, what string, got, want map[string][]byte) {
 	}
 }
 
-// longLived builds the given nights on one runner with a local state and
-// returns the site and the state directory.
+// longLived builds the first n nights on one runner with a local state
+// and returns the site and the state directory. The builds are made once
+// for the whole test binary.
 func longLived(t *testing.T, n int) (site map[string][]byte, state string) {
 	t.Helper()
-	tmp := t.TempDir()
+	longMu.Lock()
+	defer longMu.Unlock()
+	if r, ok := longRuns[n]; ok {
+		return r.site, r.state
+	}
+	tmp, err := os.MkdirTemp("", "mip-long-lived-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	longDirs = append(longDirs, tmp)
 	state = filepath.Join(tmp, "state")
 	for _, o := range nights[:n] {
 		build(t, o, state, filepath.Join(tmp, "site"))
 	}
-	return tree(t, filepath.Join(tmp, "site")), state
+	site = tree(t, filepath.Join(tmp, "site"))
+	longRuns[n] = longRun{site, state}
+	return site, state
 }
+
+type longRun struct {
+	site  map[string][]byte
+	state string
+}
+
+var (
+	longMu   sync.Mutex
+	longRuns = map[int]longRun{}
+	longDirs []string
+)
 
 // pulled opens a bucket state as a new runner would and pulls it.
 func pulled(t *testing.T, url string) (*catalogue.Catalogue, *statestore.Manifest) {
