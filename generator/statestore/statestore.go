@@ -32,6 +32,7 @@ package statestore
 import (
 	"context"
 	"crypto/md5"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -99,6 +100,7 @@ type Manifest struct {
 
 // Lease is lock.json.
 type Lease struct {
+	ID       string    `json:"id"` // random, told apart from a later lease of the same owner
 	Owner    string    `json:"owner"`
 	Acquired time.Time `json:"acquired"`
 	Expires  time.Time `json:"expires"`
@@ -189,7 +191,9 @@ func (r *Remote) errorf(key, step string, err error) error {
 // acquire creates the lease, or takes over one that has expired.
 func (r *Remote) acquire(ctx context.Context) error {
 	now := r.o.Now().UTC()
-	r.lease = Lease{Owner: r.o.Owner, Acquired: now, Expires: now.Add(r.o.Lease)}
+	id := make([]byte, 12)
+	rand.Read(id)
+	r.lease = Lease{ID: hex.EncodeToString(id), Owner: r.o.Owner, Acquired: now, Expires: now.Add(r.o.Lease)}
 	data, _ := json.MarshalIndent(r.lease, "", "  ")
 	for attempt := 0; attempt < 2; attempt++ {
 		err := r.bucket.WriteAll(ctx, LeaseKey, data, &blob.WriterOptions{IfNotExist: true, ContentType: "application/json"})
@@ -245,7 +249,7 @@ func (r *Remote) Close(ctx context.Context) error {
 		switch {
 		case lerr != nil:
 			err = lerr
-		case l != nil && l.Owner == r.lease.Owner && l.Acquired.Equal(r.lease.Acquired):
+		case l != nil && l.ID == r.lease.ID:
 			if derr := r.bucket.Delete(ctx, LeaseKey); derr != nil {
 				err = r.errorf(LeaseKey, "release the lease", derr)
 			}
@@ -515,7 +519,7 @@ func (r *Remote) checkOwnership(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if l == nil || l.Owner != r.lease.Owner || !l.Acquired.Equal(r.lease.Acquired) {
+	if l == nil || l.ID != r.lease.ID {
 		who := "nobody"
 		if l != nil {
 			who = fmt.Sprintf("%q", l.Owner)
