@@ -21,6 +21,7 @@ import (
 	"mip/generator/documents"
 	"mip/generator/finding"
 	"mip/generator/ingest"
+	"mip/generator/manifest"
 	"mip/generator/pages"
 )
 
@@ -181,7 +182,11 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 				return err
 			}
 		}
-		return pages.Write(pages.DirWriter{Root: root}, cat, view)
+		if err := pages.Write(pages.DirWriter{Root: root}, cat, view); err != nil {
+			return err
+		}
+		// Last, the manifest of every file for mip publish and mip verify.
+		return manifest.Write(dir, o.Out)
 	}); err != nil {
 		return rep, err
 	}

@@ -13,6 +13,7 @@ import (
 
 	"mip/generator/catalogue"
 	"mip/generator/documents"
+	"mip/generator/manifest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -41,7 +42,8 @@ func build(t *testing.T, o Options, out, state string) *Report {
 }
 
 // tree reads every file below dir except the PDFs, which are checked by
-// content address instead.
+// content address instead, and the output manifest, which golden checks with
+// manifest.Verify (it changes whenever any page does).
 func tree(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
 	files := map[string][]byte{}
@@ -50,6 +52,9 @@ func tree(t *testing.T, dir string) map[string][]byte {
 			return err
 		}
 		rel, _ := filepath.Rel(dir, p)
+		if rel == manifest.Name {
+			return nil
+		}
 		data, err := os.ReadFile(p)
 		if err != nil {
 			return err
@@ -72,6 +77,9 @@ func tree(t *testing.T, dir string) map[string][]byte {
 func golden(t *testing.T, out, name string) {
 	t.Helper()
 	got := tree(t, out)
+	if _, err := manifest.Verify(out); err != nil {
+		t.Errorf("the output manifest of %s: %v", name, err)
+	}
 	dir := filepath.Join("testdata", "golden", name)
 	if *update {
 		os.RemoveAll(dir)

@@ -15,6 +15,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"mip/generator"
+	"mip/generator/manifest"
 	"mip/generator/preview"
 	"mip/generator/sample"
 )
@@ -38,6 +39,7 @@ func app() *cli.Command {
 			sampleCommand(),
 			buildCommand(),
 			serveCommand(),
+			verifyCommand(),
 		},
 	}
 }
@@ -180,6 +182,38 @@ func sampleCommand() *cli.Command {
 			fmt.Fprintf(cmd.Root().ErrWriter, "sample: %d products, %d documents (%d revisions, %d deletions, %d PARs, %d legacy rows), %d faults in %s\n",
 				sum.Products, sum.Documents, sum.Revisions, sum.Deletions, sum.PARs, sum.LegacyRows, sum.Faults, cmd.String("out"))
 			return nil
+		},
+	}
+}
+
+func verifyCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "verify",
+		Usage:     "recompute every file's hashes and content address and compare them with the output manifest",
+		ArgsUsage: "DIR",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "json", Usage: "print the result as JSON on stdout"},
+		},
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			if cmd.Args().Len() != 1 {
+				return usageError{errors.New("verify: name the built site's directory")}
+			}
+			dir := cmd.Args().First()
+			res, err := manifest.Verify(dir)
+			if res == nil {
+				return err
+			}
+			w := cmd.Root().ErrWriter
+			for _, p := range res.Problems {
+				fmt.Fprintf(w, "  %s\n", p)
+			}
+			fmt.Fprintf(w, "verify: %d files (%d content-addressed), %d bytes, %d problems\n", res.Files, res.ContentAddressed, res.Bytes, len(res.Problems))
+			if cmd.Bool("json") {
+				enc := json.NewEncoder(cmd.Root().Writer)
+				enc.SetIndent("", "  ")
+				enc.Encode(res)
+			}
+			return err
 		},
 	}
 }
