@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"gocloud.dev/blob"
+	"gocloud.dev/gcerrors"
 
 	"mip/generator/manifest"
 )
@@ -114,6 +115,11 @@ func contents(t *testing.T, b *blob.Bucket) map[string]string {
 			continue
 		}
 		data, err := b.ReadAll(ctx, obj.Key)
+		if gcerrors.Code(err) == gcerrors.NotFound {
+			// Deleted since the listing: a request a stopped publish had
+			// sent can still land after it returned.
+			continue
+		}
 		if err != nil {
 			t.Fatal(err)
 		}
