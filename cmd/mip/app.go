@@ -40,6 +40,7 @@ func app() *cli.Command {
 			buildCommand(),
 			serveCommand(),
 			verifyCommand(),
+			publishCommand(),
 		},
 	}
 }
