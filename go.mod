@@ -3,6 +3,7 @@ module mip
 go 1.26.0
 
 require (
+	github.com/andybalholm/brotli v1.2.8
 	github.com/go-pdf/fpdf v0.9.0
 	github.com/johannesboyne/gofakes3 v1.2.0
 	github.com/pdfcpu/pdfcpu v0.15.0
