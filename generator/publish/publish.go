@@ -62,21 +62,21 @@ type Progress struct {
 
 // Summary is what a publish did (or, with DryRun, would do).
 type Summary struct {
-	Target        string                 `json:"target"`
-	Dir           string                 `json:"dir"`
-	DryRun        bool                   `json:"dry_run"`
-	Files         int                    `json:"files"`
-	Unchanged     int                    `json:"unchanged"`
-	Uploads       int                    `json:"uploads"`
-	UploadsByPart map[manifest.Class]int `json:"uploads_by_class"`
-	UploadBytes   int64                  `json:"upload_bytes"`
-	Uploaded      int                    `json:"uploaded"`
-	Deletes       int                    `json:"deletes"`
-	Deleted       int                    `json:"deleted"`
-	Waiting       int                    `json:"waiting_for_grace"`
-	KeptDocuments int                    `json:"kept_documents"`
-	Seconds       float64                `json:"seconds"`
-	Plan          *Plan                  `json:"plan,omitempty"`
+	Target         string                 `json:"target"`
+	Dir            string                 `json:"dir"`
+	DryRun         bool                   `json:"dry_run"`
+	Files          int                    `json:"files"`
+	Unchanged      int                    `json:"unchanged"`
+	Uploads        int                    `json:"uploads"`
+	UploadsByClass map[manifest.Class]int `json:"uploads_by_class"`
+	UploadBytes    int64                  `json:"upload_bytes"`
+	Uploaded       int                    `json:"uploaded"`
+	Deletes        int                    `json:"deletes"`
+	Deleted        int                    `json:"deleted"`
+	Waiting        int                    `json:"waiting_for_grace"`
+	KeptDocuments  int                    `json:"kept_documents"`
+	Seconds        float64                `json:"seconds"`
+	Plan           *Plan                  `json:"plan,omitempty"`
 }
 
 // Publish makes the bucket hold the site in o.Dir. It returns the summary
@@ -92,7 +92,7 @@ func Publish(ctx context.Context, o Options) (*Summary, error) {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	sum := &Summary{Target: o.Target, Dir: o.Dir, DryRun: o.DryRun, UploadsByPart: map[manifest.Class]int{}}
+	sum := &Summary{Target: o.Target, Dir: o.Dir, DryRun: o.DryRun, UploadsByClass: map[manifest.Class]int{}}
 	defer func() { sum.Seconds = time.Since(start).Seconds() }()
 
 	m, err := manifest.Read(o.Dir)
@@ -115,7 +115,7 @@ func Publish(ctx context.Context, o Options) (*Summary, error) {
 	sum.Uploads, sum.Deletes = len(plan.Uploads), len(plan.Deletes)
 	sum.Waiting, sum.KeptDocuments = len(plan.Waiting), len(plan.KeptDocuments)
 	for _, a := range plan.Uploads {
-		sum.UploadsByPart[a.Class]++
+		sum.UploadsByClass[a.Class]++
 		sum.UploadBytes += a.Size
 	}
 	o.Log.Info("publish plan", "target", o.Target, "files", sum.Files, "unchanged", sum.Unchanged,
