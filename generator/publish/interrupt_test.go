@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"gocloud.dev/blob"
+	"gocloud.dev/blob/memblob"
 )
 
 // cutter cancels a publish at its nth write to one bucket.
@@ -106,5 +107,32 @@ func TestInterruptedPublish(t *testing.T) {
 				t.Fatalf("a third publish still has work: %+v, %v", sum, err)
 			}
 		})
+	}
+}
+
+// TestGraceStartsWhenRootsGoLive: a publish stopped before its roots went
+// up has not made anything unreferenced, so it does not start any grace
+// period; the publish that does put them up starts it.
+func TestGraceStartsWhenRootsGoLive(t *testing.T) {
+	b := memblob.OpenBucket(nil)
+	defer b.Close()
+	dir1, dir2 := writeSite(t, siteFiles(1)), writeSite(t, siteFiles(2))
+	if _, err := publish(t, b, dir1, t0, nil); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := Publish(ctx, Options{Dir: dir2, Bucket: b, Target: "mem", MaxDeletes: -1, Grace: DefaultGrace,
+		Now: t0.Add(time.Hour), Workers: 1, Log: testLog(t), Progress: func(Progress) { cancel() }})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("publish stopped after one upload: %v", err)
+	}
+	later := t0.Add(time.Hour + DefaultGrace)
+	sum, err := publish(t, b, dir2, later, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Waiting != 1 || sum.Deleted != 8 {
+		t.Errorf("the first whole publish: %d waiting (want the old stylesheet), %d deleted (want 8 pages)", sum.Waiting, sum.Deleted)
 	}
 }

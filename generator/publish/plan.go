@@ -53,9 +53,10 @@ type Plan struct {
 	KeptDocuments []string `json:"kept_documents"`
 	Unchanged     int      `json:"unchanged"`
 
-	ledger  *Ledger          // the ledger to write after the roots
-	entries []manifest.Entry // the output, for the upload step
-	meta    map[string]Meta
+	ledger   *Ledger          // the ledger to write after the roots
+	previous *Ledger          // the ledger the plan started from
+	entries  []manifest.Entry // the output, for the upload step
+	meta     map[string]Meta
 }
 
 // Meta is the metadata an object is uploaded with, from the file's name
@@ -141,7 +142,7 @@ func MakePlan(ctx context.Context, b *blob.Bucket, m *manifest.Manifest, h *edge
 		remote[obj.Key] = obj
 	}
 
-	p := &Plan{ledger: newLedger(), meta: map[string]Meta{}, Uploads: []Action{}, Deletes: []Action{}, Waiting: []Waiting{}, KeptDocuments: []string{}}
+	p := &Plan{ledger: newLedger(), previous: old, meta: map[string]Meta{}, Uploads: []Action{}, Deletes: []Action{}, Waiting: []Waiting{}, KeptDocuments: []string{}}
 	local := map[string]bool{}
 	for _, e := range m.Files {
 		local[e.Path] = true

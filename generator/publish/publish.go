@@ -139,8 +139,15 @@ func Publish(ctx context.Context, o Options) (*Summary, error) {
 	r.total = len(plan.Uploads) + len(plan.Deletes)
 	err = r.execute(ctx)
 	if err != nil {
-		// Record what did get uploaded, so a rerun does not send it again.
+		// Record the metadata of what did get uploaded, so a rerun does not
+		// send it again. Unless the new roots went live, the grace periods
+		// have not started: keep the previous ledger's.
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		r.mu.Lock()
+		if !r.rootsLive {
+			r.ledger.Unreferenced = plan.previous.Unreferenced
+		}
+		r.mu.Unlock()
 		if lerr := r.writeLedger(wctx); lerr != nil {
 			o.Log.Warn("could not record the partial publish", "err", lerr)
 		}
@@ -152,11 +159,12 @@ func Publish(ctx context.Context, o Options) (*Summary, error) {
 }
 
 type run struct {
-	o      Options
-	plan   *Plan
-	sum    *Summary
-	mu     sync.Mutex
-	ledger *Ledger
+	o         Options
+	plan      *Plan
+	sum       *Summary
+	mu        sync.Mutex
+	ledger    *Ledger
+	rootsLive bool // every upload done: the grace periods have begun
 
 	total      int
 	bytesTotal int64
@@ -231,6 +239,9 @@ func (r *run) execute(ctx context.Context) error {
 		}
 		r.o.Log.Info("uploaded", "class", step[0].Class, "objects", len(step))
 	}
+	r.mu.Lock()
+	r.rootsLive = true
+	r.mu.Unlock()
 	if err := r.writeLedger(ctx); err != nil {
 		return err
 	}
