@@ -7,7 +7,7 @@ ADDR    ?= 127.0.0.1:8080
 DOCS    ?= 500
 SEED    ?= 1
 
-.PHONY: all demo demo-build test vet fuzz bench clean
+.PHONY: all demo demo-build test vet fuzz bench bench-publish clean
 
 all: $(BIN)
 
@@ -48,6 +48,10 @@ fuzz:
 ## bench: the ingest benchmark (records/s and peak memory at 20k documents)
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./generator/
+
+## bench-publish: publish 2,500 objects to an in-process S3 server, then the same site again
+bench-publish:
+	$(GO) test -run '^$$' -bench PublishS3 -benchtime 3x ./generator/publish/
 
 clean:
 	rm -rf bin $(DEMO)

@@ -32,7 +32,7 @@ type fakeS3 struct {
 	before  func(r *http.Request)
 }
 
-func newFakeS3(t *testing.T) *fakeS3 {
+func newFakeS3(t testing.TB) *fakeS3 {
 	f := &fakeS3{backend: s3mem.New()}
 	h := gofakes3.New(f.backend).Server()
 	f.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -50,7 +50,7 @@ func newFakeS3(t *testing.T) *fakeS3 {
 
 // bucket makes a new bucket and opens it through gocloud.dev's s3 driver by
 // URL, as mip publish --to does.
-func (f *fakeS3) bucket(t *testing.T, name string) *blob.Bucket {
+func (f *fakeS3) bucket(t testing.TB, name string) *blob.Bucket {
 	t.Helper()
 	if err := f.backend.CreateBucket(name); err != nil {
 		t.Fatal(err)

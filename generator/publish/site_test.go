@@ -79,7 +79,7 @@ func siteFiles(version int) map[string]string {
 }
 
 // writeSite writes files to a fresh directory with its manifest.
-func writeSite(t *testing.T, files map[string]string) string {
+func writeSite(t testing.TB, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	for name, body := range files {
