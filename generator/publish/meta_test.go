@@ -20,6 +20,8 @@ import (
 // _headers alone re-uploads what it affects.
 func TestMetadata(t *testing.T) {
 	files := siteFiles(1)
+	files["api/v1/products.ndjson.gz"] = "\x1f\x8b pretend"
+	files["_headers"] += "/api/v1/*.ndjson.gz\n  Content-Type: application/x-ndjson\n  Content-Encoding: gzip\n"
 	pdf := docPath("%PDF-1.7 SPC of product 0")
 	cssPath := ""
 	for p := range files {
@@ -39,7 +41,7 @@ func TestMetadata(t *testing.T) {
 				t.Fatal(err)
 			}
 			ctx := context.Background()
-			for p, want := range map[string][2]string{
+			for p, want := range map[string][3]string{
 				pdf:                       {"application/pdf", "public, max-age=31536000, immutable"},
 				cssPath:                   {"text/css; charset=utf-8", "public, max-age=31536000, immutable"},
 				"products/p1/index.html":  {"text/html; charset=utf-8", ""},
@@ -50,8 +52,8 @@ func TestMetadata(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if a.ContentType != want[0] || a.CacheControl != want[1] {
-					t.Errorf("%s: Content-Type %q, Cache-Control %q; want %q, %q", p, a.ContentType, a.CacheControl, want[0], want[1])
+				if a.ContentType != want[0] || a.CacheControl != want[1] || a.ContentEncoding != want[2] {
+					t.Errorf("%s: Content-Type %q, Cache-Control %q, Content-Encoding %q; want %q", p, a.ContentType, a.CacheControl, a.ContentEncoding, want)
 				}
 				m, _ := manifestEntry(t, dir, p)
 				if a.Metadata["md5"] != m.MD5 || a.Metadata["sha256"] != m.SHA256 {
@@ -60,7 +62,7 @@ func TestMetadata(t *testing.T) {
 			}
 
 			// Pages get a Cache-Control; only they are sent again.
-			os.WriteFile(filepath.Join(dir, "_headers"), []byte(headersFixture+"/products/*\n  Cache-Control: public, max-age=60\n"), 0o644)
+			os.WriteFile(filepath.Join(dir, "_headers"), []byte(files["_headers"]+"/products/*\n  Cache-Control: public, max-age=60\n"), 0o644)
 			if err := manifest.Write(dir, ""); err != nil {
 				t.Fatal(err)
 			}
@@ -109,4 +111,20 @@ func manifestEntry(t *testing.T, dir, p string) (manifest.Entry, bool) {
 		t.Fatal(err)
 	}
 	return m.Lookup(p)
+}
+
+// TestNoManifest: an output without a manifest (an old one, kept for a
+// rollback) is published from a manifest computed on the spot.
+func TestNoManifest(t *testing.T) {
+	b := memblob.OpenBucket(nil)
+	defer b.Close()
+	files := siteFiles(1)
+	dir := writeSite(t, files)
+	if err := os.Remove(filepath.Join(dir, manifest.Name)); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := publish(t, b, dir, t0, nil)
+	if err != nil || sum.Uploaded != len(files) {
+		t.Fatalf("publish without a manifest: %+v, %v", sum, err)
+	}
 }
