@@ -7,7 +7,7 @@ ADDR    ?= 127.0.0.1:8080
 DOCS    ?= 500
 SEED    ?= 1
 
-.PHONY: all demo demo-build test test-browser vet fuzz bench bench-site clean
+.PHONY: all demo demo-build test test-browser vet fuzz bench bench-site bench-publish clean
 
 all: $(BIN)
 
@@ -66,6 +66,10 @@ bench:
 ## bench-site: pages rendered per second at 20k documents, beside a bare template+minify+write loop
 bench-site:
 	$(GO) test -run '^$$' -bench BenchmarkWrite -benchtime 1x ./generator/pages/
+
+## bench-publish: publish 2,500 objects to an in-process S3 server, then the same site again
+bench-publish:
+	$(GO) test -run '^$$' -bench PublishS3 -benchtime 3x ./generator/publish/
 
 clean:
 	rm -rf bin $(DEMO) tests/browser/.site tests/browser/node_modules
