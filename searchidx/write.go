@@ -193,7 +193,10 @@ func (b *Builder) encode() ([]file, Stats) {
 		m.Shards = append(m.Shards, format.ShardRef{First: sh.first})
 		st.ShardBytes += int64(len(data))
 		st.MaxShardBytes = max(st.MaxShardBytes, len(data))
-		ns := namespaceNames[namespace(entries[sh.lo].Key)]
+		ns := "terms" // the one empty shard of an empty index
+		if sh.hi > sh.lo {
+			ns = namespaceNames[namespace(entries[sh.lo].Key)]
+		}
 		nst := st.Namespaces[ns]
 		nst.Entries += sh.hi - sh.lo
 		nst.Shards++
