@@ -379,6 +379,9 @@ func templateSections(prefix string, tmpl []heading, lines []line) []Section {
 		}
 		first := parsed{num, rest, matchKey(rest)}
 		for k, h := range tmpl {
+			if num != "" && num != h.number {
+				continue // a number names one heading; joining lines cannot change it
+			}
 			sub := strings.Contains(h.number, ".")
 			text, p := lines[i].text, first
 			for n := 1; n <= maxHeadingLines && i+n <= len(lines); n++ {
@@ -563,6 +566,9 @@ func parSections(lines []line) []Section {
 	for i := 0; i < len(lines); i++ {
 		l := lines[i]
 		t := l.text
+		if !strings.ContainsRune("IVX0123456789LSTAPlstap", rune(t[0])) {
+			continue // no PAR heading starts so (see the patterns)
+		}
 		if parUnnumbered.MatchString(t) {
 			hits = append(hits, hit{line: i, n: 1, text: t})
 			continue
