@@ -122,20 +122,27 @@ func flip(b []byte, i int) []byte {
 	return out
 }
 
-func TestFinding(t *testing.T) {
-	f, ok := Finding("a.pdf", "CON1", Text{}, &BrokenError{Reason: "extraction timed out after 1s (worker killed)"})
-	if !ok || f.Kept || f.String() != "a.pdf: record CON1: field pdf: cannot extract text: extraction timed out after 1s (worker killed)" {
-		t.Errorf("broken: %v %q", ok, f)
+func TestFindings(t *testing.T) {
+	fs := Findings("a.pdf", "CON1", Text{}, &BrokenError{Reason: "extraction timed out after 1s (worker killed)"})
+	if len(fs) != 1 || fs[0].Kept || fs[0].String() != "a.pdf: record CON1: field pdf: cannot extract text: extraction timed out after 1s (worker killed)" {
+		t.Errorf("broken: %q", fs)
 	}
-	f, ok = Finding("b.pdf", "CON2", Text{Pages: []string{""}}, nil)
-	if !ok || !f.Kept {
-		t.Errorf("scan: %v %+v", ok, f)
+	fs = Findings("b.pdf", "CON2", Text{Pages: []string{""}}, nil)
+	if len(fs) != 1 || !fs[0].Kept || !strings.Contains(fs[0].Message, "no text layer") {
+		t.Errorf("scan: %+v", fs)
 	}
-	if _, ok := Finding("c.pdf", "CON3", sampleText(), nil); ok {
-		t.Error("finding for a good document")
+	partial := sampleText()
+	partial.Pages = append(partial.Pages, "", "")
+	partial.Meta.BadPages = []int{2, 3}
+	fs = Findings("c.pdf", "CON3", partial, nil)
+	if len(fs) != 1 || !fs[0].Kept || fs[0].Message != "cannot read page 2, 3 of 3: its text is missing" {
+		t.Errorf("bad pages: %+v", fs)
 	}
-	if _, ok := Finding("d.pdf", "CON4", Text{}, os.ErrNotExist); ok {
-		t.Error("finding for an error that is not about the document")
+	if fs := Findings("d.pdf", "CON4", sampleText(), nil); len(fs) != 0 {
+		t.Errorf("findings for a good document: %v", fs)
+	}
+	if fs := Findings("e.pdf", "CON5", Text{}, os.ErrNotExist); len(fs) != 0 {
+		t.Errorf("finding for an error that is not about the document: %v", fs)
 	}
 }
 

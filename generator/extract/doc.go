@@ -44,9 +44,10 @@
 // pdfTeX in testdata/corpus), the SPC's RevisionDate, HasText (false for a
 // scan without OCR) and the document's Metadata. Its error is a
 // *BrokenError when the document is at fault, the context's error when the
-// context ends, and anything else when workers cannot run at all. Finding
-// turns the first kind, and a document without a text layer, into a
-// finding.Finding for the build report.
+// context ends, and anything else when workers cannot run at all. Findings
+// turns the first kind, pages that could not be read (Metadata.BadPages)
+// and a document without a text layer into findings (finding.Finding) for
+// the build report.
 //
 // # Cache
 //
@@ -77,7 +78,7 @@
 //				return err // not the document's fault
 //			}
 //		}
-//		if f, isFinding := extract.Finding(doc.Path, doc.ID, txt, err); isFinding {
+//		for _, f := range extract.Findings(doc.Path, doc.ID, txt, err) {
 //			findings.Add(f)
 //		}
 //

@@ -17,7 +17,7 @@ type Text struct {
 	Meta Metadata `json:"meta"`
 }
 
-// Metadata is what the PDF says about itself.
+// Metadata is what the PDF says about itself, and which pages failed.
 type Metadata struct {
 	Pages    int    `json:"pages"`
 	Title    string `json:"title,omitempty"`
@@ -27,4 +27,7 @@ type Metadata struct {
 	Producer string `json:"producer,omitempty"`
 	Created  string `json:"created,omitempty"`
 	Modified string `json:"modified,omitempty"`
+	// BadPages lists the pages (1-based) PDFium could not read; their
+	// text is empty. A document none of whose pages can be read is broken.
+	BadPages []int `json:"bad_pages,omitempty"`
 }
