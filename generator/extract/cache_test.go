@@ -159,3 +159,22 @@ func TestTailKeepsFatalLine(t *testing.T) {
 		t.Errorf("lastLine = %q", got)
 	}
 }
+
+// TestVersionNamesEngine fails when go.mod moves to another go-pdfium
+// without Version following, which would keep serving old extractions.
+func TestVersionNamesEngine(t *testing.T) {
+	mod, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(mod), "\n") {
+		f := strings.Fields(l)
+		if len(f) >= 2 && f[0] == "github.com/klippa-app/go-pdfium" {
+			if !strings.Contains(Version, "go-pdfium@"+f[1]) {
+				t.Errorf("go.mod requires go-pdfium %s; Version %q names another", f[1], Version)
+			}
+			return
+		}
+	}
+	t.Fatal("go.mod does not require go-pdfium")
+}
