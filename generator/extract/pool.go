@@ -35,9 +35,12 @@ type Options struct {
 	// see limitMemory); default 1 GiB. A document needing more kills the
 	// worker and is reported as broken.
 	MemoryLimit uint64
-	// RecycleAfter replaces a worker after that many documents, since
-	// WebAssembly memory never shrinks; default 100.
+	// RecycleAfter replaces a worker after that many documents, and
+	// RecycleAbove after a document that leaves it with more than that
+	// many bytes resident (Linux only), since WebAssembly memory never
+	// shrinks; defaults 100 and 512 MiB.
 	RecycleAfter int
+	RecycleAbove uint64
 	// Command starts a worker: the program and its arguments. Default:
 	// this executable (os.Executable) with the argument WorkerCommand.
 	Command []string
@@ -62,6 +65,9 @@ func (o *Options) setDefaults() {
 	}
 	if o.RecycleAfter <= 0 {
 		o.RecycleAfter = 100
+	}
+	if o.RecycleAbove == 0 {
+		o.RecycleAbove = 512 << 20
 	}
 	if len(o.Command) == 0 {
 		exe, err := os.Executable()
@@ -113,7 +119,7 @@ type Pool struct {
 // Stats count what a pool's workers did.
 type Stats struct {
 	Started  int // worker processes started
-	Recycled int // stopped after RecycleAfter documents or an engine panic
+	Recycled int // stopped after RecycleAfter documents, past RecycleAbove, or after an engine panic
 	Died     int // killed (timeout) or crashed on a document
 	// PeakRSS is the highest peak resident set size, in bytes, of the
 	// workers that have exited (Linux only; 0 elsewhere).
@@ -236,8 +242,9 @@ func (p *Pool) run(ctx context.Context, pdf []byte) (workerResult, error) {
 		return workerResult{}, &BrokenError{Reason: reason, Limit: limit}
 	}
 	w.uses++
-	if w.uses >= p.opts.RecycleAfter || res.Retire {
-		p.opts.Logger.Debug("recycling extract worker", "pid", w.cmd.Process.Pid, "documents", w.uses)
+	rss := resident(w.cmd.Process.Pid)
+	if w.uses >= p.opts.RecycleAfter || rss > p.opts.RecycleAbove || res.Retire {
+		p.opts.Logger.Debug("recycling extract worker", "pid", w.cmd.Process.Pid, "documents", w.uses, "resident", rss)
 		s.w = nil
 		p.mu.Lock()
 		p.stats.Recycled++

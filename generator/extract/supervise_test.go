@@ -3,6 +3,7 @@ package extract
 import (
 	"context"
 	"errors"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -119,5 +120,21 @@ func TestIdleDeathIsNotTheDocuments(t *testing.T) {
 	}
 	if st := p.Stats(); st.Started != 2 || st.Died != 0 {
 		t.Errorf("stats %+v, want 2 started, none died on a document", st)
+	}
+}
+
+// TestRecycleAbove: a worker left large by a document is replaced.
+func TestRecycleAbove(t *testing.T) {
+	if resident(os.Getpid()) == 0 {
+		t.Skip("no resident size on this system")
+	}
+	p := fakePool(t, Options{Workers: 1, RecycleAbove: 48 << 20})
+	for _, doc := range []string{"small", "grow", "small"} {
+		if _, err := p.Extract(context.Background(), "SPC", []byte(doc)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st := p.Stats(); st.Recycled != 1 || st.Started != 2 {
+		t.Errorf("stats %+v, want the grown worker recycled once", st)
 	}
 }
