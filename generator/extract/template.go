@@ -331,15 +331,22 @@ func dropContents(cands []candidate) []candidate {
 			rest = append(rest, c)
 		}
 	}
+	last := map[int]int{} // the last line each section is found on
+	for _, c := range rest {
+		last[c.sec] = c.line
+	}
 	var out []candidate
 	for i, c := range rest {
-		later, close := false, false
+		later := last[c.sec] > c.line+2
+		close := false
+		// Candidates are in line order: look only at the next lines.
 		for _, d := range rest[i+1:] {
-			if d.sec == c.sec && d.line > c.line+2 {
-				later = true
+			if d.line > c.line+c.n+1 {
+				break
 			}
-			if d.sec > c.sec && d.line >= c.line+c.n && d.line <= c.line+c.n+1 {
+			if d.sec > c.sec && d.line >= c.line+c.n {
 				close = true
+				break
 			}
 		}
 		if later && close {
@@ -354,6 +361,10 @@ func dropContents(cands []candidate) []candidate {
 // chain in increasing template order and line order, without overlaps, of
 // the highest total score (ties go to the later chain, after any contents
 // list).
+//
+// It runs in time linear in the candidates (times the template's size):
+// candidates come in line order, and each is joined to the best chain
+// ending, before its line, in an earlier section.
 func bestChain(cands []candidate) []candidate {
 	n := len(cands)
 	if n == 0 {
@@ -361,15 +372,44 @@ func bestChain(cands []candidate) []candidate {
 	}
 	score := make([]int, n)
 	prev := make([]int, n)
+	// ending[k] is the candidate of section k that ends the best chain so
+	// far among those that end before the current line (-1: none);
+	// pending holds candidates whose heading has not ended yet.
+	maxSec := 0
+	for _, c := range cands {
+		maxSec = max(maxSec, c.sec)
+	}
+	ending := make([]int, maxSec+1)
+	for k := range ending {
+		ending[k] = -1
+	}
+	var pending []int
+	better := func(j, than int) bool { // ties go to the later candidate
+		return than < 0 || score[j] > score[than] || score[j] == score[than] && j > than
+	}
 	best := -1
 	for i, c := range cands {
-		score[i], prev[i] = c.score, -1
-		for j := range i {
-			d := cands[j]
-			if d.sec < c.sec && d.line+d.n <= c.line && score[j]+c.score >= score[i] {
-				score[i], prev[i] = score[j]+c.score, j
+		keep := pending[:0]
+		for _, j := range pending {
+			if d := cands[j]; d.line+d.n <= c.line {
+				if better(j, ending[d.sec]) {
+					ending[d.sec] = j
+				}
+			} else {
+				keep = append(keep, j)
 			}
 		}
+		pending = keep
+		score[i], prev[i] = c.score, -1
+		for k := range c.sec {
+			if j := ending[k]; j >= 0 && better(j, prev[i]) {
+				prev[i] = j
+			}
+		}
+		if prev[i] >= 0 {
+			score[i] += score[prev[i]]
+		}
+		pending = append(pending, i)
 		if best < 0 || score[i] >= score[best] {
 			best = i
 		}
@@ -378,9 +418,7 @@ func bestChain(cands []candidate) []candidate {
 	for i := best; i >= 0; i = prev[i] {
 		chain = append(chain, cands[i])
 	}
-	for l, r := 0, len(chain)-1; l < r; l, r = l+1, r-1 {
-		chain[l], chain[r] = chain[r], chain[l]
-	}
+	slices.Reverse(chain)
 	return chain
 }
 
