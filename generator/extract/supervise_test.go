@@ -30,7 +30,8 @@ func TestSupervision(t *testing.T) {
 		if !errors.As(err, &b) || !strings.Contains(b.Reason, tc.reason) || b.Limit != tc.limit {
 			t.Errorf("%s: %#v, want a BrokenError saying %q, limit %v", tc.doc, err, tc.reason, tc.limit)
 		}
-		if took := time.Since(began); took > 5*time.Second {
+		// Bounded, with room for a worker start on a loaded machine.
+		if took := time.Since(began); took > 30*time.Second {
 			t.Errorf("%s took %s", tc.doc, took)
 		}
 		// The next document is served by a working worker.
