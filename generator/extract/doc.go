@@ -95,18 +95,19 @@
 //	go test ./generator/extract -run '^$' -bench PDF -benchtime 1x
 //	MIP_BENCH_PDFS=dir:dir go test ./generator/extract -run '^$' -bench PDF -benchtime 1x -v
 //
-// Figures on a shared 2-core machine (load average 7-17, so ±15%), one
+// Figures on a shared 2-core machine (load average about 10, so ±15%), one
 // worker:
 //
 //   - SPC/PIL/PAR-like PDFs from three producers (python3
 //     testdata/corpus/gen.py --bench DIR, plus testdata/corpus and the
-//     shared regulator PDFs; 39 files, 414 pages): recall 0.9999, 487
-//     pages per CPU-second against pdftotext's 597 (0.82×; 0.95× without
-//     the worker's start, as in a long build), peak worker RSS 66 MiB.
+//     shared regulator PDFs; 39 files, 414 pages): recall 0.9999, 457-555
+//     pages per CPU-second against pdftotext's 601-634 (0.76-0.88×;
+//     0.85-1.01× without the worker's start, as in a long build where one
+//     start serves many documents), peak worker RSS 66 MiB.
 //   - Adding pdfcpu's real-world test PDFs (86 files, 1,934 pages): recall
-//     0.977, 0.59-0.72× pdftotext. PDFium in WebAssembly is slower than
-//     native poppler on large books, and misses spaces in tightly kerned
-//     text (one book: recall 0.62).
+//     0.977, 443 against 751 pages per CPU-second (0.59×). PDFium in
+//     WebAssembly is slower than native poppler on large books, and misses
+//     spaces in tightly kerned text (one book: recall 0.62).
 //   - go-pdfium's own 142 test PDFs, many malformed or encrypted: zero
 //     hangs; 26 reported broken (most encrypted with a user password).
 //
