@@ -246,8 +246,17 @@ var danglingWords = map[string]bool{
 // maxHeadingLines is how many lines a split heading may take.
 const maxHeadingLines = 3
 
+// The numbers and first words of each template, computed once.
+var (
+	spcNums, spcWords = starts(spcHeadings)
+	pilNums, pilWords = starts(pilHeadings)
+)
+
 func templateSections(prefix string, tmpl []heading, lines []line) []Section {
-	nums, words := starts(tmpl)
+	nums, words := spcNums, spcWords
+	if prefix == "pil" {
+		nums, words = pilNums, pilWords
+	}
 	var cands []candidate
 	for i := range lines {
 		num, rest := splitNumber(lines[i].text)
