@@ -39,9 +39,9 @@ func Sections(docType string, pages []string) []Section {
 	var secs []Section
 	switch prefix {
 	case "spc":
-		secs = templateSections(prefix, spcHeadings, lines)
+		secs = templateSections(prefix, spcTemplate, lines)
 	case "pil":
-		secs = templateSections(prefix, pilHeadings, lines)
+		secs = templateSections(prefix, pilTemplate, lines)
 	case "par":
 		secs = parSections(lines)
 	default:

@@ -246,17 +246,26 @@ var danglingWords = map[string]bool{
 // maxHeadingLines is how many lines a split heading may take.
 const maxHeadingLines = 3
 
-// The numbers and first words of each template, computed once.
+// A template is a document type's headings, in order, with the numbers
+// and first words its headings can begin with (see starts).
+type template struct {
+	headings    []heading
+	nums, words map[string]bool
+}
+
+func newTemplate(hs []heading) *template {
+	t := &template{headings: hs}
+	t.nums, t.words = starts(hs)
+	return t
+}
+
 var (
-	spcNums, spcWords = starts(spcHeadings)
-	pilNums, pilWords = starts(pilHeadings)
+	spcTemplate = newTemplate(spcHeadings)
+	pilTemplate = newTemplate(pilHeadings)
 )
 
-func templateSections(prefix string, tmpl []heading, lines []line) []Section {
-	nums, words := spcNums, spcWords
-	if prefix == "pil" {
-		nums, words = pilNums, pilWords
-	}
+func templateSections(prefix string, t *template, lines []line) []Section {
+	tmpl, nums, words := t.headings, t.nums, t.words
 	var cands []candidate
 	for i := range lines {
 		num, rest := splitNumber(lines[i].text)
