@@ -87,6 +87,20 @@ func TestCacheCorruptIsMiss(t *testing.T) {
 	}
 }
 
+func TestTextAs(t *testing.T) {
+	spc := sampleText()
+	if spc.Type != "SPC" || spc.As("spc").Sections[0].ID != "spc-1" {
+		t.Fatalf("sample: %+v", spc)
+	}
+	par := spc.As("PAR")
+	if par.Type != "PAR" || par.RevisionDate != "" || len(par.Sections) == 0 || par.Sections[0].ID != "par-p1" {
+		t.Errorf("as PAR: %+v", par)
+	}
+	if back := par.As("SPC"); !reflect.DeepEqual(back, spc) {
+		t.Errorf("back as SPC: %+v", back)
+	}
+}
+
 func TestCacheBroken(t *testing.T) {
 	c, _ := OpenCache(t.TempDir())
 	key := Sum([]byte("%PDF broken"))
@@ -104,6 +118,9 @@ func TestCacheBroken(t *testing.T) {
 	if !ok || *got != *want {
 		t.Errorf("Broken = %+v, %v; want %+v", got, ok, want)
 	}
+	if _, b, ok := c.Lookup(key); !ok || b == nil || *b != *want {
+		t.Errorf("Lookup = %+v, %v; want %+v", b, ok, want)
+	}
 	// A later good result replaces the record.
 	if err := c.Put(key, sampleText()); err != nil {
 		t.Fatal(err)
@@ -113,6 +130,9 @@ func TestCacheBroken(t *testing.T) {
 	}
 	if _, ok := c.Get(key); !ok {
 		t.Error("Get missed after Put")
+	}
+	if txt, b, ok := c.Lookup(key); !ok || b != nil || !reflect.DeepEqual(txt, sampleText()) {
+		t.Errorf("Lookup after Put = %v, %v", b, ok)
 	}
 }
 

@@ -64,23 +64,24 @@
 //	defer pool.Close()
 //	for each document (in a bounded group of goroutines; Extract blocks while all workers are busy):
 //		key := extract.Sum(pdf)
-//		txt, ok := cache.Get(key)
-//		if !ok {
-//			if b, broken := cache.Broken(key); broken {
-//				err = b // broken on an earlier night: not tried again
-//			} else {
-//				txt, err = pool.Extract(ctx, doc.Type, pdf)
-//				var b *extract.BrokenError
-//				switch {
-//				case err == nil:
-//					cache.Put(key, txt)
-//				case errors.As(err, &b):
-//					if !b.Limit { // a timeout may pass on a quieter night
-//						cache.PutBroken(key, b)
-//					}
-//				default:
-//					return err // not the document's fault
+//		txt, b, ok := cache.Lookup(key)
+//		switch {
+//		case ok && b != nil:
+//			err = b // broken on an earlier night: not tried again
+//		case ok:
+//			txt = txt.As(doc.Type) // the record's type may have changed
+//		default:
+//			txt, err = pool.Extract(ctx, doc.Type, pdf)
+//			var b *extract.BrokenError
+//			switch {
+//			case err == nil:
+//				cache.Put(key, txt)
+//			case errors.As(err, &b):
+//				if !b.Limit { // a timeout may pass on a quieter night
+//					cache.PutBroken(key, b)
 //				}
+//			default:
+//				return err // not the document's fault
 //			}
 //		}
 //		for _, f := range extract.Findings(doc.Path, doc.ID, txt, err) {

@@ -192,11 +192,7 @@ func build(docType string, raw []string, meta Metadata) Text {
 		t.Pages[i] = Normalize(r)
 	}
 	t.HasText = hasText(t.Pages)
-	if t.HasText {
-		t.Sections = Sections(docType, t.Pages)
-		t.RevisionDate = RevisionDate(t.Sections)
-	}
-	return t
+	return t.As(docType)
 }
 
 func (p *Pool) run(ctx context.Context, pdf []byte) (workerResult, error) {
