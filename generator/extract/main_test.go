@@ -101,6 +101,8 @@ func (fakeEngine) Extract(pdf []byte) ([]string, Metadata, error) {
 		os.Exit(3)
 	case "error":
 		return nil, Metadata{}, errors.New("no pages")
+	case "print":
+		fmt.Println("a stray print that must not reach the protocol")
 	case "grow":
 		// Memory the worker keeps, as WebAssembly memory is kept.
 		kept = append(kept, bytes.Repeat([]byte{1}, 64<<20))
@@ -112,6 +114,7 @@ func (fakeEngine) Close() error { return nil }
 
 // serveFake is ServeWorker with fakeEngine in place of PDFium.
 func serveFake(r io.Reader, w io.Writer) error {
+	guardStdout(w)
 	br := bufio.NewReader(r)
 	if _, _, err := readFrame(br); err != nil {
 		return err

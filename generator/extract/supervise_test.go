@@ -139,3 +139,15 @@ func TestRecycleAbove(t *testing.T) {
 		t.Errorf("stats %+v, want the grown worker recycled once", st)
 	}
 }
+
+// TestStrayPrint: something in the worker printing to stdout does not
+// break the protocol.
+func TestStrayPrint(t *testing.T) {
+	p := fakePool(t, Options{Workers: 1})
+	for _, doc := range []string{"print", "next"} {
+		txt, err := p.Extract(context.Background(), "SPC", []byte(doc))
+		if err != nil || txt.Pages[0] != doc {
+			t.Fatalf("%s: %+v, %v", doc, txt, err)
+		}
+	}
+}
