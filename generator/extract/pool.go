@@ -426,7 +426,8 @@ func (w *worker) deathReason(err error, opts Options) (string, bool) {
 	switch {
 	case strings.Contains(msg, "stack overflow") || strings.Contains(msg, "stack exceeds"):
 		return "stack overflow in the extractor (worker died)", false
-	case strings.Contains(msg, "out of memory") || strings.Contains(msg, "cannot allocate memory"):
+	case strings.Contains(msg, "out of memory") || strings.Contains(msg, "cannot allocate memory") ||
+		strings.Contains(msg, "address space") || strings.Contains(msg, "failed to allocate"): // the race detector's wordings
 		return fmt.Sprintf("extraction needed more than the %d MiB memory limit (worker died)", opts.MemoryLimit>>20), true
 	}
 	state := "no exit status"
