@@ -110,7 +110,10 @@
 //     WebAssembly is slower than native poppler on large books, and misses
 //     spaces in tightly kerned text (one book: recall 0.62).
 //   - go-pdfium's own 142 test PDFs, many malformed or encrypted: zero
-//     hangs; 26 reported broken (most encrypted with a user password).
+//     hangs; 23 reported broken (18 encrypted with a user password, 5
+//     without a readable trailer or page tree); recall 0.93, where
+//     pdftotext itself scrambles some (split content streams) and reads
+//     form fields PDFium's text layer leaves out.
 //
 // The malformed corpus of TestMalformed (truncations, xref loop,
 // page-tree cycle, recursive form, absurd counts, unknown filter, random
