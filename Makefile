@@ -7,7 +7,7 @@ ADDR    ?= 127.0.0.1:8080
 DOCS    ?= 500
 SEED    ?= 1
 
-.PHONY: all demo demo-build test test-browser vet fuzz bench bench-site bench-publish clean
+.PHONY: all demo demo-build test test-browser vet fuzz bench bench-pdf bench-site bench-publish clean
 
 all: $(BIN)
 
@@ -62,6 +62,11 @@ fuzz:
 ## bench: the ingest benchmark (records/s and peak memory at 20k documents)
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./generator/
+
+## bench-pdf: text extraction beside poppler's pdftotext in one run: word recall and pages per CPU-second
+## (MIP_BENCH_PDFS=dir:dir adds folders of PDFs; gen.py --bench DIR in generator/extract/testdata makes some)
+bench-pdf:
+	$(GO) test -run '^$$' -bench 'PDF$$' -benchtime 1x -v ./generator/extract/
 
 ## bench-site: pages rendered per second at 20k documents, beside a bare template+minify+write loop
 bench-site:
