@@ -7,7 +7,7 @@ ADDR    ?= 127.0.0.1:8080
 DOCS    ?= 500
 SEED    ?= 1
 
-.PHONY: all demo demo-build test test-browser vet fuzz bench bench-site bench-state clean
+.PHONY: all demo demo-build test test-browser vet fuzz bench bench-pdf bench-site bench-publish bench-state clean
 
 all: $(BIN)
 
@@ -63,9 +63,18 @@ fuzz:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime 1x ./generator/
 
+## bench-pdf: text extraction beside poppler's pdftotext in one run: word recall and pages per CPU-second
+## (MIP_BENCH_PDFS=dir:dir adds folders of PDFs; gen.py --bench DIR in generator/extract/testdata makes some)
+bench-pdf:
+	$(GO) test -run '^$$' -bench 'PDF$$' -benchtime 1x -v ./generator/extract/
+
 ## bench-site: pages rendered per second at 20k documents, beside a bare template+minify+write loop
 bench-site:
 	$(GO) test -run '^$$' -bench BenchmarkWrite -benchtime 1x ./generator/pages/
+
+## bench-publish: publish 2,500 objects to an in-process S3 server, then the same site again
+bench-publish:
+	$(GO) test -run '^$$' -bench PublishS3 -benchtime 3x ./generator/publish/
 
 ## bench-state: a fresh runner's pull of a 2,000-document bucket state through the S3 driver
 bench-state:

@@ -22,6 +22,7 @@ import (
 	"mip/generator/extract"
 	"mip/generator/finding"
 	"mip/generator/ingest"
+	"mip/generator/manifest"
 	"mip/generator/pages"
 	"mip/generator/statestore"
 	"mip/searchidx"
@@ -227,7 +228,8 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 			return fmt.Errorf("build search index: %w", err)
 		}
 		rep.Search = SearchStats{Documents: st.Docs, Files: st.Files, Bytes: st.Bytes, ManifestBytes: st.ManifestBytes}
-		return nil
+		// Last, the manifest of every file for mip publish and mip verify.
+		return manifest.Write(dir, o.Out)
 	}); err != nil {
 		return rep, err
 	}

@@ -14,6 +14,7 @@ import (
 
 	"mip/generator/catalogue"
 	"mip/generator/documents"
+	"mip/generator/manifest"
 	"mip/searchidx/query"
 )
 
@@ -44,7 +45,9 @@ func build(t *testing.T, o Options, out, state string) *Report {
 
 // tree reads every file below dir except the PDFs, which are checked by
 // content address instead, the fingerprinted assets, which generator/pages
-// tests, and the binary search index, which TestSearchIndex queries.
+// tests, the binary search index, which TestSearchIndex queries, and the
+// output manifest, which golden checks with manifest.Verify (it changes
+// whenever any page does).
 func tree(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
 	files := map[string][]byte{}
@@ -53,7 +56,7 @@ func tree(t *testing.T, dir string) map[string][]byte {
 			return err
 		}
 		rel, _ := filepath.Rel(dir, p)
-		if strings.HasPrefix(filepath.ToSlash(rel), "assets/") || strings.HasPrefix(filepath.ToSlash(rel), IndexDir+"/") {
+		if rel == manifest.Name || strings.HasPrefix(filepath.ToSlash(rel), "assets/") || strings.HasPrefix(filepath.ToSlash(rel), IndexDir+"/") {
 			return nil
 		}
 		data, err := os.ReadFile(p)
@@ -78,6 +81,9 @@ func tree(t *testing.T, dir string) map[string][]byte {
 func golden(t *testing.T, out, name string) {
 	t.Helper()
 	got := tree(t, out)
+	if _, err := manifest.Verify(out); err != nil {
+		t.Errorf("the output manifest of %s: %v", name, err)
+	}
 	dir := filepath.Join("testdata", "golden", name)
 	if *update {
 		os.RemoveAll(dir)

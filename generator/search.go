@@ -49,6 +49,7 @@ func searchDocs(cat *catalogue.Catalogue, view *catalogue.View, cache *extract.C
 		}
 		if cache != nil && d.Text != nil && d.Text.Available {
 			if t, ok := cache.Get(d.SHA256); ok {
+				t = t.As(d.Type)
 				for _, s := range t.Sections {
 					sd.Sections = append(sd.Sections, searchidx.Section{ID: s.ID, Heading: s.Heading, Text: s.Text})
 				}

@@ -57,7 +57,7 @@ func extractText(ctx context.Context, o Options, cat *catalogue.Catalogue, store
 	var fatalOnce sync.Once
 	for i, d := range todo {
 		if t, ok := cache.Get(d.SHA256); ok {
-			results[i] = result{text: t}
+			results[i] = result{text: t.As(d.Type)}
 			continue
 		}
 		if b, ok := cache.Broken(d.SHA256); ok && !b.Limit {
@@ -95,11 +95,14 @@ func extractText(ctx context.Context, o Options, cat *catalogue.Catalogue, store
 	for i, d := range todo {
 		r := results[i]
 		file, record := d.SourceRef()
-		if f, ok := extract.Finding(file, record, r.text, r.err); ok {
-			fl.Add(f)
-		} else if r.err != nil {
+		var broken *extract.BrokenError
+		if r.err != nil && !errors.As(r.err, &broken) {
 			return fmt.Errorf("extract text of %s: %w", d.SHA256, r.err)
 		}
+		for _, f := range extract.Findings(file, record, r.text, r.err) {
+			fl.Add(f)
+		}
+		r.text = r.text.As(d.Type)
 		info := &catalogue.TextInfo{Available: r.err == nil && r.text.HasText}
 		if r.err == nil {
 			info.RevisionDate = r.text.RevisionDate

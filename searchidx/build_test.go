@@ -158,3 +158,21 @@ func TestShardLayout(t *testing.T) {
 		}
 	}
 }
+
+// An index of no documents is valid and finds nothing.
+func TestEmptyIndex(t *testing.T) {
+	dir, st := buildDir(t, nil, Options{})
+	if st.Docs != 0 || st.Shards != 1 || st.Files != 2 {
+		t.Errorf("stats %+v", st)
+	}
+	ix, err := query.Open(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"paracetamol ", "p", "paracetanol"} {
+		res, err := ix.Search(query.Request{Query: q, Types: []string{"SPC"}, Territory: "GB"})
+		if err != nil || res.Total != 0 || len(res.Hits) != 0 {
+			t.Errorf("%q: %+v, %v", q, res, err)
+		}
+	}
+}

@@ -392,7 +392,11 @@ func TestRankingByProductName(t *testing.T) {
 			continue
 		}
 		checked++
-		res := search(t, ix, query.Request{Query: d.Products[0] + " "})
+		q := d.Products[0]
+		if checked%2 == 0 {
+			q += " " // half the queries end inside their last word
+		}
+		res := search(t, ix, query.Request{Query: q})
 		if len(res.Hits) < 2 {
 			t.Errorf("%q: %d hits", d.Products[0], len(res.Hits))
 			continue
@@ -435,5 +439,36 @@ func TestSectionShare(t *testing.T) {
 	}
 	if res := search(t, ix, query.Request{Query: "common ", Section: "contraindications"}); res.Total != 20 {
 		t.Errorf("common in contraindications (ignored): %d results", res.Total)
+	}
+}
+
+// A query naming a substance and a dose form ranks a product of that
+// substance and form first in most cases. Both words are in the product
+// names, but the form words are common in the text too; this guards the
+// resolution of the impact levels (with 8 linear levels it was 80%).
+func TestRankingSubstanceAndForm(t *testing.T) {
+	docs := syntheticDocs(3000, 200, 11)
+	dir, _ := buildDir(t, docs, Options{})
+	ix, err := query.Open(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	good, total := 0, 0
+	seen := map[string]bool{}
+	for _, d := range docs {
+		f := strings.Fields(d.Products[0])
+		sub, form := f[0], f[len(f)-1]
+		if seen[sub+form] || !slices.Contains([]string{"TABLETS", "CAPSULES", "CREAM", "INHALER"}, form) {
+			continue
+		}
+		seen[sub+form] = true
+		res := search(t, ix, query.Request{Query: sub + " " + form + " "})
+		total++
+		if len(res.Hits) > 0 && strings.HasPrefix(res.Hits[0].Card.Product, sub+" ") && strings.HasSuffix(res.Hits[0].Card.Product, " "+form) {
+			good++
+		}
+	}
+	if total < 100 || float64(good) < 0.85*float64(total) {
+		t.Errorf("%d of %d substance+form queries rank such a product first; want 85%%", good, total)
 	}
 }

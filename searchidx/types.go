@@ -79,7 +79,7 @@ type Options struct {
 	CardsPerFile  int // default 16
 	FilesPerPack  int // card files named by one pack hash; default 64
 	ShardsPerPack int // shards named by one pack hash; default 16
-	Levels        int // impact levels; default 8 (at most 255)
+	Levels        int // impact levels; default 16 (at most 255)
 	Workers       int // analysis goroutines; default GOMAXPROCS
 	// SectionShare: a term in more than this share of the documents (and
 	// in more than MinSectionDocs) gets no section postings (a section
@@ -105,7 +105,7 @@ func (o Options) withDefaults() Options {
 		o.ShardsPerPack = 16
 	}
 	if o.Levels <= 0 {
-		o.Levels = 8
+		o.Levels = 16
 	}
 	o.Levels = min(o.Levels, 255)
 	if o.Workers <= 0 {

@@ -106,11 +106,14 @@ func (b *Builder) encode() ([]file, Stats) {
 			maxScore = max(maxScore, bm25(float64(p.df), pr))
 		}
 	}
+	// Levels follow the square root of the score: finer steps among the
+	// low scores of common words (a form word in a product name against
+	// the same word in the text), coarser among the high.
 	level := func(s float64) uint8 {
 		if maxScore == 0 {
 			return 1
 		}
-		l := int(math.Ceil(s / maxScore * float64(opts.Levels)))
+		l := int(math.Ceil(math.Sqrt(s/maxScore) * float64(opts.Levels)))
 		return uint8(min(max(l, 1), opts.Levels))
 	}
 
@@ -193,7 +196,10 @@ func (b *Builder) encode() ([]file, Stats) {
 		m.Shards = append(m.Shards, format.ShardRef{First: sh.first})
 		st.ShardBytes += int64(len(data))
 		st.MaxShardBytes = max(st.MaxShardBytes, len(data))
-		ns := namespaceNames[namespace(entries[sh.lo].Key)]
+		ns := "terms" // the one empty shard of an empty index
+		if sh.hi > sh.lo {
+			ns = namespaceNames[namespace(entries[sh.lo].Key)]
+		}
 		nst := st.Namespaces[ns]
 		nst.Entries += sh.hi - sh.lo
 		nst.Shards++

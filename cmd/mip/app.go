@@ -17,6 +17,7 @@ import (
 	"github.com/urfave/cli/v3"
 
 	"mip/generator"
+	"mip/generator/manifest"
 	"mip/generator/preview"
 	"mip/generator/sample"
 	"mip/generator/statestore"
@@ -44,6 +45,8 @@ func app() *cli.Command {
 			buildCommand(),
 			searchCommand(),
 			serveCommand(),
+			verifyCommand(),
+			publishCommand(),
 		},
 	}
 }
@@ -141,16 +144,39 @@ func printSummary(w io.Writer, r *generator.Report) {
 func serveCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "serve",
-		Usage:     "serve a built site on localhost for preview",
+		Usage:     "serve a built site on localhost as the CDN would, optionally rebuilding it when its inputs change",
 		ArgsUsage: "DIR",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "addr", Usage: "listen on `HOST:PORT`", Value: "127.0.0.1:8080"},
+			&cli.StringFlag{Name: "watch", Usage: "rebuild DIR when the export in `INPUTS` changes (laid out as mip sample writes it: sentinel/, legacy/export.csv, pars/) and reload open pages"},
+			&cli.StringFlag{Name: "state", Usage: "with --watch, the state `DIR` of the builds", Value: ".mip-state"},
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
 			if cmd.Args().Len() != 1 {
 				return usageError{errors.New("serve: name the built site's directory")}
 			}
 			dir := cmd.Args().First()
+			log := logger(cmd.Root().ErrWriter)
+			var rl *preview.Reloader
+			var rebuild func(context.Context) error
+			if in := cmd.String("watch"); in != "" {
+				o, err := watchedBuild(in, dir, cmd.String("state"), log)
+				if err != nil {
+					return err
+				}
+				rl = preview.NewReloader()
+				rebuild = func(ctx context.Context) error {
+					o.Now = buildTime()
+					rep, err := generator.Build(ctx, o)
+					if rep != nil {
+						printSummary(cmd.Root().ErrWriter, rep)
+					}
+					return err
+				}
+				if err := rebuild(ctx); err != nil {
+					return err
+				}
+			}
 			if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 				return fmt.Errorf("serve: %s is not a built site directory", dir)
 			}
@@ -159,19 +185,41 @@ func serveCommand() *cli.Command {
 				return fmt.Errorf("serve: %w", err)
 			}
 			fmt.Fprintf(cmd.Root().Writer, "Serving %s at http://%s/ (Ctrl-C to stop)\n", dir, ln.Addr())
-			srv := &http.Server{Handler: preview.Handler(dir), ReadHeaderTimeout: 10 * time.Second}
+			srv := &http.Server{Handler: preview.New(dir, preview.Options{Log: log, Reload: rl}), ReadHeaderTimeout: 10 * time.Second}
 			go func() {
 				<-ctx.Done()
 				shut, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 				defer cancel()
 				srv.Shutdown(shut)
 			}()
+			if rebuild != nil {
+				go preview.Watch(ctx, []string{cmd.String("watch")}, 500*time.Millisecond, rebuild, rl, log)
+			}
 			if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 				return err
 			}
 			return nil
 		},
 	}
+}
+
+// watchedBuild is the build of serve --watch: the export under in, laid out
+// as mip sample writes it.
+func watchedBuild(in, out, state string, log *slog.Logger) (generator.Options, error) {
+	o := generator.Options{Out: out, State: state, Log: log}
+	if st, err := os.Stat(filepath.Join(in, "sentinel")); err == nil && st.IsDir() {
+		o.Sentinel = []string{filepath.Join(in, "sentinel")}
+	}
+	if _, err := os.Stat(filepath.Join(in, "legacy", "export.csv")); err == nil {
+		o.LegacyCSV = filepath.Join(in, "legacy", "export.csv")
+	}
+	if st, err := os.Stat(filepath.Join(in, "pars")); err == nil && st.IsDir() {
+		o.PARs = filepath.Join(in, "pars")
+	}
+	if len(o.Sentinel) == 0 && o.LegacyCSV == "" && o.PARs == "" {
+		return o, usageError{fmt.Errorf("serve: %s has none of sentinel/, legacy/export.csv, pars/ to build from", in)}
+	}
+	return o, nil
 }
 
 func sampleCommand() *cli.Command {
@@ -252,6 +300,38 @@ func searchCommand() *cli.Command {
 				fmt.Fprintf(w, "\n    %s\n", c.URL)
 			}
 			return nil
+		},
+	}
+}
+
+func verifyCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "verify",
+		Usage:     "recompute every file's hashes and content address and compare them with the output manifest",
+		ArgsUsage: "DIR",
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "json", Usage: "print the result as JSON on stdout"},
+		},
+		Action: func(ctx context.Context, cmd *cli.Command) error {
+			if cmd.Args().Len() != 1 {
+				return usageError{errors.New("verify: name the built site's directory")}
+			}
+			dir := cmd.Args().First()
+			res, err := manifest.Verify(dir)
+			if res == nil {
+				return err
+			}
+			w := cmd.Root().ErrWriter
+			for _, p := range res.Problems {
+				fmt.Fprintf(w, "  %s\n", p)
+			}
+			fmt.Fprintf(w, "verify: %d files (%d content-addressed), %d bytes, %d problems\n", res.Files, res.ContentAddressed, res.Bytes, len(res.Problems))
+			if cmd.Bool("json") {
+				enc := json.NewEncoder(cmd.Root().Writer)
+				enc.SetIndent("", "  ")
+				enc.Encode(res)
+			}
+			return err
 		},
 	}
 }

@@ -180,3 +180,36 @@ func BenchmarkWorkerStart(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkBuild measures the work done in the build's process per
+// document: normalising the raw pages and finding the sections.
+//
+//	go test ./generator/extract -run '^$' -bench Build
+func BenchmarkBuild(b *testing.B) {
+	files, _ := filepath.Glob("testdata/corpus/*.pdf")
+	p := testPool(b, Options{Workers: 1})
+	type doc struct {
+		typ string
+		raw []string
+	}
+	var docs []doc
+	pages := 0
+	for _, f := range files {
+		pdf, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := p.run(context.Background(), pdf)
+		if err != nil {
+			b.Fatal(err)
+		}
+		docs = append(docs, doc{docTypeOf(f), res.Pages})
+		pages += len(res.Pages)
+	}
+	for b.Loop() {
+		for _, d := range docs {
+			build(d.typ, d.raw, Metadata{})
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*pages), "µs/page")
+}

@@ -93,6 +93,13 @@ func (c *Cache) Broken(sha string) (*BrokenError, bool) {
 	return e.Broken, true
 }
 
+// Lookup reads the entry for sha once: a Text, or the BrokenError recorded
+// by PutBroken; ok is false on a miss.
+func (c *Cache) Lookup(sha string) (t Text, broken *BrokenError, ok bool) {
+	e, ok := c.entry(sha)
+	return e.Text, e.Broken, ok
+}
+
 func (c *Cache) entry(sha string) (cacheEntry, bool) {
 	p := c.path(sha)
 	if p == "" {

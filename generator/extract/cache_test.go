@@ -87,6 +87,20 @@ func TestCacheCorruptIsMiss(t *testing.T) {
 	}
 }
 
+func TestTextAs(t *testing.T) {
+	spc := sampleText()
+	if spc.Type != "SPC" || spc.As("spc").Sections[0].ID != "spc-1" {
+		t.Fatalf("sample: %+v", spc)
+	}
+	par := spc.As("PAR")
+	if par.Type != "PAR" || par.RevisionDate != "" || len(par.Sections) == 0 || par.Sections[0].ID != "par-p1" {
+		t.Errorf("as PAR: %+v", par)
+	}
+	if back := par.As("SPC"); !reflect.DeepEqual(back, spc) {
+		t.Errorf("back as SPC: %+v", back)
+	}
+}
+
 func TestCacheBroken(t *testing.T) {
 	c, _ := OpenCache(t.TempDir())
 	key := Sum([]byte("%PDF broken"))
@@ -104,6 +118,9 @@ func TestCacheBroken(t *testing.T) {
 	if !ok || *got != *want {
 		t.Errorf("Broken = %+v, %v; want %+v", got, ok, want)
 	}
+	if _, b, ok := c.Lookup(key); !ok || b == nil || *b != *want {
+		t.Errorf("Lookup = %+v, %v; want %+v", b, ok, want)
+	}
 	// A later good result replaces the record.
 	if err := c.Put(key, sampleText()); err != nil {
 		t.Fatal(err)
@@ -114,6 +131,9 @@ func TestCacheBroken(t *testing.T) {
 	if _, ok := c.Get(key); !ok {
 		t.Error("Get missed after Put")
 	}
+	if txt, b, ok := c.Lookup(key); !ok || b != nil || !reflect.DeepEqual(txt, sampleText()) {
+		t.Errorf("Lookup after Put = %v, %v", b, ok)
+	}
 }
 
 func flip(b []byte, i int) []byte {
@@ -122,20 +142,27 @@ func flip(b []byte, i int) []byte {
 	return out
 }
 
-func TestFinding(t *testing.T) {
-	f, ok := Finding("a.pdf", "CON1", Text{}, &BrokenError{Reason: "extraction timed out after 1s (worker killed)"})
-	if !ok || f.Kept || f.String() != "a.pdf: record CON1: field pdf: cannot extract text: extraction timed out after 1s (worker killed)" {
-		t.Errorf("broken: %v %q", ok, f)
+func TestFindings(t *testing.T) {
+	fs := Findings("a.pdf", "CON1", Text{}, &BrokenError{Reason: "extraction timed out after 1s (worker killed)"})
+	if len(fs) != 1 || fs[0].Kept || fs[0].String() != "a.pdf: record CON1: field pdf: cannot extract text: extraction timed out after 1s (worker killed)" {
+		t.Errorf("broken: %q", fs)
 	}
-	f, ok = Finding("b.pdf", "CON2", Text{Pages: []string{""}}, nil)
-	if !ok || !f.Kept {
-		t.Errorf("scan: %v %+v", ok, f)
+	fs = Findings("b.pdf", "CON2", Text{Pages: []string{""}}, nil)
+	if len(fs) != 1 || !fs[0].Kept || !strings.Contains(fs[0].Message, "no text layer") {
+		t.Errorf("scan: %+v", fs)
 	}
-	if _, ok := Finding("c.pdf", "CON3", sampleText(), nil); ok {
-		t.Error("finding for a good document")
+	partial := sampleText()
+	partial.Pages = append(partial.Pages, "", "")
+	partial.Meta.BadPages = []int{2, 3}
+	fs = Findings("c.pdf", "CON3", partial, nil)
+	if len(fs) != 1 || !fs[0].Kept || fs[0].Message != "cannot read page 2, 3 of 3: its text is missing" {
+		t.Errorf("bad pages: %+v", fs)
 	}
-	if _, ok := Finding("d.pdf", "CON4", Text{}, os.ErrNotExist); ok {
-		t.Error("finding for an error that is not about the document")
+	if fs := Findings("d.pdf", "CON4", sampleText(), nil); len(fs) != 0 {
+		t.Errorf("findings for a good document: %v", fs)
+	}
+	if fs := Findings("e.pdf", "CON5", Text{}, os.ErrNotExist); len(fs) != 0 {
+		t.Errorf("finding for an error that is not about the document: %v", fs)
 	}
 }
 
@@ -151,4 +178,23 @@ func TestTailKeepsFatalLine(t *testing.T) {
 	if got := tl.lastLine(); got != "two" {
 		t.Errorf("lastLine = %q", got)
 	}
+}
+
+// TestVersionNamesEngine fails when go.mod moves to another go-pdfium
+// without Version following, which would keep serving old extractions.
+func TestVersionNamesEngine(t *testing.T) {
+	mod, err := os.ReadFile("../../go.mod")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range strings.Split(string(mod), "\n") {
+		f := strings.Fields(l)
+		if len(f) >= 2 && f[0] == "github.com/klippa-app/go-pdfium" {
+			if !strings.Contains(Version, "go-pdfium@"+f[1]) {
+				t.Errorf("go.mod requires go-pdfium %s; Version %q names another", f[1], Version)
+			}
+			return
+		}
+	}
+	t.Fatal("go.mod does not require go-pdfium")
 }

@@ -26,7 +26,10 @@
 // PDFium loaded already reserves about 1.4 GiB of address space it never
 // touches, so the bound is on what a document may add), goroutine stacks
 // capped at 64 MiB, and workers replaced after Options.RecycleAfter
-// documents (default 100), since WebAssembly memory never shrinks. The
+// documents (default 100) or a document that leaves them with more than
+// Options.RecycleAbove resident (default 512 MiB), since WebAssembly memory
+// never shrinks. A worker that dies or hangs on a document is killed and
+// replaced; the document is a *BrokenError. The
 // compiled module is cached in Options.CacheDir (put it under the state
 // directory): a worker starts in about 0.15 CPU-seconds with the cache and
 // 4.3 without.
@@ -44,9 +47,10 @@
 // pdfTeX in testdata/corpus), the SPC's RevisionDate, HasText (false for a
 // scan without OCR) and the document's Metadata. Its error is a
 // *BrokenError when the document is at fault, the context's error when the
-// context ends, and anything else when workers cannot run at all. Finding
-// turns the first kind, and a document without a text layer, into a
-// finding.Finding for the build report.
+// context ends, and anything else when workers cannot run at all. Findings
+// turns the first kind, pages that could not be read (Metadata.BadPages)
+// and a document without a text layer into findings (finding.Finding) for
+// the build report.
 //
 // # Cache
 //
@@ -60,10 +64,13 @@
 //	defer pool.Close()
 //	for each document (in a bounded group of goroutines; Extract blocks while all workers are busy):
 //		key := extract.Sum(pdf)
-//		txt, ok := cache.Get(key)
-//		if b, broken := cache.Broken(key); broken {
+//		txt, b, ok := cache.Lookup(key)
+//		switch {
+//		case ok && b != nil:
 //			err = b // broken on an earlier night: not tried again
-//		} else if !ok {
+//		case ok:
+//			txt = txt.As(doc.Type) // the record's type may have changed
+//		default:
 //			txt, err = pool.Extract(ctx, doc.Type, pdf)
 //			var b *extract.BrokenError
 //			switch {
@@ -77,7 +84,7 @@
 //				return err // not the document's fault
 //			}
 //		}
-//		if f, isFinding := extract.Finding(doc.Path, doc.ID, txt, err); isFinding {
+//		for _, f := range extract.Findings(doc.Path, doc.ID, txt, err) {
 //			findings.Add(f)
 //		}
 //
@@ -89,18 +96,30 @@
 //	go test ./generator/extract -run '^$' -bench PDF -benchtime 1x
 //	MIP_BENCH_PDFS=dir:dir go test ./generator/extract -run '^$' -bench PDF -benchtime 1x -v
 //
-// Figures on a shared 2-core machine (load average 7-17, so ±15%), one
+// Figures on a shared 2-core machine (load average about 10, so ±15%), one
 // worker:
 //
 //   - SPC/PIL/PAR-like PDFs from three producers (python3
 //     testdata/corpus/gen.py --bench DIR, plus testdata/corpus and the
-//     shared regulator PDFs; 39 files, 414 pages): recall 0.9999, 487
-//     pages per CPU-second against pdftotext's 597 (0.82×; 0.95× without
-//     the worker's start, as in a long build), peak worker RSS 66 MiB.
+//     shared regulator PDFs; 39 files, 414 pages): recall 0.9999, 457-555
+//     pages per CPU-second against pdftotext's 601-634 (0.76-0.88×;
+//     0.85-1.01× without the worker's start, as in a long build where one
+//     start serves many documents), peak worker RSS 66 MiB.
 //   - Adding pdfcpu's real-world test PDFs (86 files, 1,934 pages): recall
-//     0.977, 0.59-0.72× pdftotext. PDFium in WebAssembly is slower than
-//     native poppler on large books, and misses spaces in tightly kerned
-//     text (a pdfTeX book: recall 0.62).
+//     0.977, 443 against 751 pages per CPU-second (0.59×). PDFium in
+//     WebAssembly is slower than native poppler on large books, and misses
+//     spaces in tightly kerned text (one book: recall 0.62).
+//   - go-pdfium's own 142 test PDFs, many malformed or encrypted: zero
+//     hangs; 23 reported broken (18 encrypted with a user password, 5
+//     without a readable trailer or page tree); recall 0.93, where
+//     pdftotext itself scrambles some (split content streams) and reads
+//     form fields PDFium's text layer leaves out.
+//
+// The malformed corpus of TestMalformed (truncations, xref loop,
+// page-tree cycle, recursive form, absurd counts, unknown filter, random
+// bytes, HTML, encryption, a 1 GiB flate bomb) ends within the timeout,
+// each as a finding, with worker peak RSS about 330 MiB under a 512 MiB
+// bound.
 //
 // Worker start, with and without the compilation cache (0.15 against 4.3
 // CPU-seconds):

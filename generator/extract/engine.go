@@ -1,6 +1,7 @@
 package extract
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"os"
@@ -126,12 +127,19 @@ func (e *pdfiumEngine) Extract(pdf []byte) ([]string, Metadata, error) {
 	}
 	meta.Pages = count.PageCount
 	pages := make([]string, count.PageCount)
+	var first error
 	for i := range pages {
 		text, err := e.pageText(doc.Document, i)
 		if err != nil {
-			return nil, meta, fmt.Errorf("page %d: %w", i+1, err)
+			// One bad page does not lose the others.
+			meta.BadPages = append(meta.BadPages, i+1)
+			first = cmp.Or(first, fmt.Errorf("page %d: %s", i+1, pdfiumReason(err)))
+			continue
 		}
 		pages[i] = text
+	}
+	if len(meta.BadPages) == len(pages) {
+		return nil, meta, fmt.Errorf("no page could be read (%w)", first)
 	}
 	return pages, meta, nil
 }

@@ -37,7 +37,16 @@ func limitMemory(pid int, extra uint64) (uint64, error) {
 }
 
 // vmSize reads a process's address-space size from /proc.
-func vmSize(pid int) (uint64, error) {
+func vmSize(pid int) (uint64, error) { return procStatus(pid, "VmSize:") }
+
+// resident reads a process's resident set size from /proc; 0 if unknown.
+func resident(pid int) uint64 {
+	n, _ := procStatus(pid, "VmRSS:")
+	return n
+}
+
+// procStatus reads a size in kB from /proc/pid/status, in bytes.
+func procStatus(pid int, field string) (uint64, error) {
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0, err
@@ -45,12 +54,12 @@ func vmSize(pid int) (uint64, error) {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmSize:"); ok {
+		if v, ok := strings.CutPrefix(sc.Text(), field); ok {
 			kb, err := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
 			return kb << 10, err
 		}
 	}
-	return 0, fmt.Errorf("no VmSize in /proc/%d/status", pid)
+	return 0, fmt.Errorf("no %s in /proc/%d/status", field, pid)
 }
 
 // peakRSS returns an exited process's peak resident set size in bytes.

@@ -17,3 +17,5 @@ func limitMemory(pid int, extra uint64) (uint64, error) { return 0, nil }
 func peakRSS(ps *os.ProcessState) uint64 { return 0 }
 
 func cpuTime(pid int) time.Duration { return 0 }
+
+func resident(pid int) uint64 { return 0 }

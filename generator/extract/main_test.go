@@ -2,6 +2,7 @@ package extract
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"flag"
 	"fmt"
@@ -80,6 +81,9 @@ func testPool(tb testing.TB, opts Options) *Pool {
 	return p
 }
 
+// kept holds what fakeEngine's "grow" allocates, for the worker's life.
+var kept [][]byte
+
 // fakeEngine misbehaves on demand: the document's bytes say how.
 type fakeEngine struct{}
 
@@ -97,6 +101,11 @@ func (fakeEngine) Extract(pdf []byte) ([]string, Metadata, error) {
 		os.Exit(3)
 	case "error":
 		return nil, Metadata{}, errors.New("no pages")
+	case "print":
+		fmt.Println("a stray print that must not reach the protocol")
+	case "grow":
+		// Memory the worker keeps, as WebAssembly memory is kept.
+		kept = append(kept, bytes.Repeat([]byte{1}, 64<<20))
 	}
 	return []string{string(pdf)}, Metadata{Pages: 1}, nil
 }
@@ -105,6 +114,7 @@ func (fakeEngine) Close() error { return nil }
 
 // serveFake is ServeWorker with fakeEngine in place of PDFium.
 func serveFake(r io.Reader, w io.Writer) error {
+	guardStdout(w)
 	br := bufio.NewReader(r)
 	if _, _, err := readFrame(br); err != nil {
 		return err

@@ -18,16 +18,15 @@ import (
 //     becomes "-", as printed;
 //   - U+FFFD (a glyph PDFium could not map to a character), NULs and other
 //     control characters are dropped; tabs become spaces;
-//   - line ends become "\n", trailing spaces are trimmed, runs of blank lines
-//     collapse to one and the page has no leading or trailing blank lines.
+//   - line ends (CR LF, CR, FF, VT, U+2028, U+2029) become "\n", trailing
+//     spaces are trimmed and blank lines dropped (PDFium does not produce
+//     them reliably, so they carry no meaning).
 func Normalize(raw string) string {
 	var b strings.Builder
 	b.Grow(len(raw))
 	lines := strings.FieldsFunc(raw, func(r rune) bool {
 		return r == '\n' || r == '\r' || r == '\f' || r == '\v' || r == '\u2028' || r == '\u2029'
 	})
-	// FieldsFunc drops empty lines; blank lines between paragraphs carry no
-	// meaning for extraction (PDFium does not produce them reliably).
 	for _, line := range lines {
 		// Clean before NFKC, so that dropping a character cannot leave
 		// combining marks out of canonical order, and after, for what NFKC

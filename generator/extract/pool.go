@@ -19,7 +19,8 @@ import (
 )
 
 // WorkerCommand is the hidden subcommand of the mip binary that runs
-// ServeWorker. The default Options.Command re-executes os.Args[0] with it.
+// ServeWorker. The default Options.Command re-executes the running program
+// with it.
 const WorkerCommand = "extract-worker"
 
 // Options configure a Pool. The zero value of every field selects its default.
@@ -34,16 +35,19 @@ type Options struct {
 	// see limitMemory); default 1 GiB. A document needing more kills the
 	// worker and is reported as broken.
 	MemoryLimit uint64
-	// RecycleAfter replaces a worker after that many documents, since
-	// WebAssembly memory never shrinks; default 100.
+	// RecycleAfter replaces a worker after that many documents, and
+	// RecycleAbove after a document that leaves it with more than that
+	// many bytes resident (Linux only), since WebAssembly memory never
+	// shrinks; defaults 100 and 512 MiB.
 	RecycleAfter int
+	RecycleAbove uint64
 	// Command starts a worker: the program and its arguments. Default:
 	// this executable (os.Executable) with the argument WorkerCommand.
 	Command []string
-	// CacheDir holds the compiled WebAssembly module (cold start ≈ 3 s,
-	// cached ≈ 0.1 s); put it under the build's state directory. Default:
-	// the user cache directory's mip/wazero; empty string after that (no
-	// user cache directory) compiles every time.
+	// CacheDir holds the compiled WebAssembly module (a worker starts in
+	// about 4.3 CPU-seconds without it, 0.15 with it); put it under the
+	// build's state directory. Default: the user cache directory's
+	// mip/wazero; if there is none, every worker compiles PDFium.
 	CacheDir string
 	// Logger receives worker starts, recycles and deaths; default discards.
 	Logger *slog.Logger
@@ -61,6 +65,9 @@ func (o *Options) setDefaults() {
 	}
 	if o.RecycleAfter <= 0 {
 		o.RecycleAfter = 100
+	}
+	if o.RecycleAbove == 0 {
+		o.RecycleAbove = 512 << 20
 	}
 	if len(o.Command) == 0 {
 		exe, err := os.Executable()
@@ -112,7 +119,7 @@ type Pool struct {
 // Stats count what a pool's workers did.
 type Stats struct {
 	Started  int // worker processes started
-	Recycled int // stopped after RecycleAfter documents or an engine panic
+	Recycled int // stopped after RecycleAfter documents, past RecycleAbove, or after an engine panic
 	Died     int // killed (timeout) or crashed on a document
 	// PeakRSS is the highest peak resident set size, in bytes, of the
 	// workers that have exited (Linux only; 0 elsewhere).
@@ -185,11 +192,7 @@ func build(docType string, raw []string, meta Metadata) Text {
 		t.Pages[i] = Normalize(r)
 	}
 	t.HasText = hasText(t.Pages)
-	if t.HasText {
-		t.Sections = Sections(docType, t.Pages)
-		t.RevisionDate = RevisionDate(t.Sections)
-	}
-	return t
+	return t.As(docType)
 }
 
 func (p *Pool) run(ctx context.Context, pdf []byte) (workerResult, error) {
@@ -235,8 +238,9 @@ func (p *Pool) run(ctx context.Context, pdf []byte) (workerResult, error) {
 		return workerResult{}, &BrokenError{Reason: reason, Limit: limit}
 	}
 	w.uses++
-	if w.uses >= p.opts.RecycleAfter || res.Retire {
-		p.opts.Logger.Debug("recycling extract worker", "pid", w.cmd.Process.Pid, "documents", w.uses)
+	rss := resident(w.cmd.Process.Pid)
+	if w.uses >= p.opts.RecycleAfter || rss > p.opts.RecycleAbove || res.Retire {
+		p.opts.Logger.Debug("recycling extract worker", "pid", w.cmd.Process.Pid, "documents", w.uses, "resident", rss)
 		s.w = nil
 		p.mu.Lock()
 		p.stats.Recycled++
@@ -422,7 +426,8 @@ func (w *worker) deathReason(err error, opts Options) (string, bool) {
 	switch {
 	case strings.Contains(msg, "stack overflow") || strings.Contains(msg, "stack exceeds"):
 		return "stack overflow in the extractor (worker died)", false
-	case strings.Contains(msg, "out of memory") || strings.Contains(msg, "cannot allocate memory"):
+	case strings.Contains(msg, "out of memory") || strings.Contains(msg, "cannot allocate memory") ||
+		strings.Contains(msg, "address space") || strings.Contains(msg, "failed to allocate"): // the race detector's wordings
 		return fmt.Sprintf("extraction needed more than the %d MiB memory limit (worker died)", opts.MemoryLimit>>20), true
 	}
 	state := "no exit status"

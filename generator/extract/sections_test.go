@@ -37,6 +37,7 @@ func TestCorpusStructure(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			checkText(t, txt)
 			got := numbers(txt.Sections)
 			switch typ {
 			case "SPC":

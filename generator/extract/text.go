@@ -1,5 +1,7 @@
 package extract
 
+import "strings"
+
 // Text is the result of extracting one document.
 type Text struct {
 	// Pages holds the normalised text of each page, in order.
@@ -15,9 +17,27 @@ type Text struct {
 	HasText bool `json:"has_text"`
 	// Meta is the document information dictionary and page count.
 	Meta Metadata `json:"meta"`
+	// Type is the document type the sections were found for ("SPC").
+	Type string `json:"type,omitempty"`
 }
 
-// Metadata is what the PDF says about itself.
+// As returns t structured as a document of docType: t itself when it
+// already is, else with its sections and revision date found again (a
+// cached result for a document whose record changed type).
+func (t Text) As(docType string) Text {
+	if strings.EqualFold(t.Type, docType) {
+		return t
+	}
+	t.Type = strings.ToUpper(docType)
+	t.Sections, t.RevisionDate = nil, ""
+	if t.HasText {
+		t.Sections = Sections(docType, t.Pages)
+		t.RevisionDate = RevisionDate(t.Sections)
+	}
+	return t
+}
+
+// Metadata is what the PDF says about itself, and which pages failed.
 type Metadata struct {
 	Pages    int    `json:"pages"`
 	Title    string `json:"title,omitempty"`
@@ -27,4 +47,7 @@ type Metadata struct {
 	Producer string `json:"producer,omitempty"`
 	Created  string `json:"created,omitempty"`
 	Modified string `json:"modified,omitempty"`
+	// BadPages lists the pages (1-based) PDFium could not read; their
+	// text is empty. A document none of whose pages can be read is broken.
+	BadPages []int `json:"bad_pages,omitempty"`
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"runtime/debug"
 )
 
@@ -80,6 +81,7 @@ func readFrame(r io.Reader) (byte, []byte, error) {
 // that stdout. A document that crashes or hangs the process is the pool's to
 // detect: this loop never sees it end.
 func ServeWorker(r io.Reader, w io.Writer) error {
+	guardStdout(w)
 	br := bufio.NewReader(r)
 	bw := bufio.NewWriter(w)
 	kind, payload, err := readFrame(br)
@@ -106,6 +108,14 @@ func ServeWorker(r io.Reader, w io.Writer) error {
 	}
 	defer eng.Close()
 	return serve(eng, br, bw)
+}
+
+// guardStdout sends stray prints (fmt.Println anywhere in the program) to
+// stderr when the protocol is written to stdout.
+func guardStdout(w io.Writer) {
+	if w == io.Writer(os.Stdout) {
+		os.Stdout = os.Stderr
+	}
 }
 
 // serve runs the document loop with any Engine.

@@ -17,22 +17,23 @@ const MaxQueryBytes = 256
 
 // A Request is one search.
 type Request struct {
-	Query string
+	Query string `json:"query"`
 	// Types keeps only documents of these types (SPC, PIL, PAR); empty keeps all.
-	Types []string
+	Types []string `json:"types,omitempty"`
 	// Territory keeps UK, GB or NI documents; GB and NI also keep UK-wide
 	// documents and those of unknown territory, as the regulator's site does.
-	Territory string
+	Territory string `json:"territory,omitempty"`
 	// Substance keeps documents with this active substance (any case).
-	Substance string
+	Substance string `json:"substance,omitempty"`
 	// Section restricts matches to a section, by id ("spc-4.1") or name
 	// ("indications", "side-effects").
-	Section string
+	Section string `json:"section,omitempty"`
 	// Page is the 0-based page of results; PageSize defaults to 10.
-	Page, PageSize int
+	Page     int `json:"page,omitempty"`
+	PageSize int `json:"pageSize,omitempty"`
 	// SubstanceCounts asks for Facets.Substances, which reads the facet
 	// shards of the page's substances; a client shows them on demand.
-	SubstanceCounts bool
+	SubstanceCounts bool `json:"substanceCounts,omitempty"`
 }
 
 // A Hit is one result.
@@ -47,7 +48,8 @@ type Hit struct {
 
 // A Correction is a query word replaced by typo tolerance.
 type Correction struct {
-	From, To string
+	From string `json:"from"`
+	To   string `json:"to"`
 }
 
 // Facets are result counts by filter value. Each facet counts the results
@@ -282,8 +284,8 @@ func (ix *Index) Search(req Request) (*Result, error) {
 	return res, nil
 }
 
-// productScore ranks the documents of a product named exactly above all
-// others; equal scores fall back to id order.
+// productScore is the score of the documents of a product named exactly,
+// above all others; equal scores fall back to id order.
 const productScore = 1 << 30
 
 // productDocs returns the documents of the product whose name the query's
