@@ -487,3 +487,24 @@ func TestCorruptObjects(t *testing.T) {
 		os.WriteFile(victim, good, 0o644)
 	}
 }
+
+// TestRollback: every committed manifest is kept; copying an earlier one
+// over the manifest puts the state back to that night, and the next build
+// goes on from there as if the later nights had not happened.
+func TestRollback(t *testing.T) {
+	want, _ := longLived(t, 2)
+	url, bucketDir := fileURL(t)
+	for _, o := range nights {
+		build(t, o, url, filepath.Join(t.TempDir(), "site"))
+	}
+	one, err := os.ReadFile(filepath.Join(bucketDir, "manifests", "1.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(bucketDir, statestore.ManifestKey), one, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "site")
+	build(t, nights[1], url, out)
+	sameTree(t, "night two again after rolling back to night one", tree(t, out), want)
+}
