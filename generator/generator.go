@@ -30,16 +30,11 @@ import (
 
 // Options configure a build.
 type Options struct {
-	Sentinel  []string // export directories, applied in order
-	LegacyCSV string
-	PARs      string
-	Out       string
-	State     string // a directory (default .mip-state) or a bucket URL: see statestore
-	// StateFrom rebuilds a lost state from a published site (its address,
-	// bucket or directory) before the build; StateLease is how long a
-	// bucket state's lease lasts (default statestore.DefaultLease).
-	StateFrom  string
-	StateLease time.Duration
+	Sentinel   []string // export directories, applied in order
+	LegacyCSV  string
+	PARs       string
+	Out        string
+	State      string // default .mip-state; a directory or a bucket URL (see Remote state below)
 	Strict     bool
 	MaxPDFSize int64     // default documents.DefaultMaxSize
 	Now        time.Time // the build's time; default time.Now()
@@ -52,6 +47,18 @@ type Options struct {
 	// ExtractCommand starts a text extraction worker process; default this
 	// executable with the argument extract.WorkerCommand.
 	ExtractCommand []string
+
+	// Remote state (generator/statestore). StateFrom rebuilds a lost state
+	// from a published site (its address, bucket or directory) before the
+	// build; StateLease is how long a bucket state's lease lasts (default
+	// statestore.DefaultLease); TextCache puts a bucket state's text
+	// extraction cache in a bucket of its own, which other states may share.
+	StateFrom  string
+	StateLease time.Duration
+	TextCache  string
+	// fetchText asks a bucket state for a document's cache entry before
+	// extracting it (set by buildWithState).
+	fetchText func(ctx context.Context, sha string) error
 }
 
 // ErrFindings is returned by a strict build that found problems.

@@ -22,7 +22,7 @@ func buildWithState(ctx context.Context, o Options) (*Report, error) {
 			return nil, fmt.Errorf("make a local state directory: %w", err)
 		}
 		defer os.RemoveAll(dir)
-		remote, err = statestore.Open(ctx, o.State, dir, statestore.Options{Lease: o.StateLease, Workers: 2 * o.Workers, Log: o.Log})
+		remote, err = statestore.Open(ctx, o.State, dir, statestore.Options{Lease: o.StateLease, TextCache: o.TextCache, Workers: 2 * o.Workers, Log: o.Log})
 		if err != nil {
 			return nil, err
 		}
@@ -45,6 +45,9 @@ func buildWithState(ctx context.Context, o Options) (*Report, error) {
 		}
 	}
 	o.State, o.StateFrom = local, ""
+	if remote != nil {
+		o.fetchText = remote.FetchText
+	}
 	rep, err := Build(ctx, o)
 	if err != nil || remote == nil {
 		return rep, err

@@ -56,6 +56,11 @@ func extractText(ctx context.Context, o Options, cat *catalogue.Catalogue, store
 	var fatal error
 	var fatalOnce sync.Once
 	for i, d := range todo {
+		if o.fetchText != nil && !cached(cache, d.SHA256) {
+			if err := o.fetchText(ctx, d.SHA256); err != nil {
+				return err
+			}
+		}
 		if t, ok := cache.Get(d.SHA256); ok {
 			results[i] = result{text: t.As(d.Type)}
 			continue

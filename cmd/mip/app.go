@@ -66,6 +66,7 @@ func buildCommand() *cli.Command {
 			&cli.StringFlag{Name: "out", Usage: "write the site to `DIR`", Required: true},
 			&cli.StringFlag{Name: "state", Usage: "keep the catalogue, history and PDFs in `DIR` or a bucket URL (s3://, azblob://, gs://, file://)", Value: ".mip-state"},
 			&cli.StringFlag{Name: "state-from", Usage: "rebuild a lost state from the published site at `URL` (https://, a bucket URL or a directory)"},
+			&cli.StringFlag{Name: "text-cache", Usage: "keep a bucket state's text-extraction cache in the bucket at `URL`, which other states may share"},
 			&cli.DurationFlag{Name: "state-lease", Usage: "hold a bucket state for at most `D` before another build may take it over", Value: statestore.DefaultLease},
 			&cli.BoolFlag{Name: "strict", Usage: "fail on any problem in the input"},
 			&cli.BoolFlag{Name: "json", Usage: "print the build report as JSON on stdout"},
@@ -78,6 +79,9 @@ func buildCommand() *cli.Command {
 			if len(cmd.StringSlice("sentinel")) == 0 && cmd.String("legacy-csv") == "" && cmd.String("pars") == "" {
 				return usageError{errors.New("build: give at least one input: --sentinel, --legacy-csv or --pars")}
 			}
+			if cmd.String("text-cache") != "" && !statestore.IsRemote(cmd.String("state")) {
+				return usageError{errors.New("build: --text-cache needs a bucket --state (a local state keeps its cache in STATE/text)")}
+			}
 			o := generator.Options{
 				Sentinel:   cmd.StringSlice("sentinel"),
 				LegacyCSV:  cmd.String("legacy-csv"),
@@ -86,6 +90,7 @@ func buildCommand() *cli.Command {
 				State:      cmd.String("state"),
 				StateFrom:  cmd.String("state-from"),
 				StateLease: cmd.Duration("state-lease"),
+				TextCache:  cmd.String("text-cache"),
 				Strict:     cmd.Bool("strict"),
 				MaxPDFSize: cmd.Int64("max-pdf-size"),
 				Workers:    cmd.Int("workers"),

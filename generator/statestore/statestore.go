@@ -115,22 +115,31 @@ type Options struct {
 	Workers int // objects fetched or uploaded at once; default 8
 	Log     *slog.Logger
 	Now     func() time.Time // default time.Now
+	// TextCache is a bucket URL for the text-extraction cache, which any
+	// number of states and runners may share; default the state's bucket.
+	TextCache string
 }
 
 // Remote is a bucket state being worked on through a local directory.
 type Remote struct {
 	url    string
 	bucket *blob.Bucket
-	dir    string
-	o      Options
-	lease  Lease
-	held   bool
+	// text holds the text-extraction cache: the state's bucket, or the
+	// one Options.TextCache names, which several states may share.
+	text    *blob.Bucket
+	textURL string
+	dir     string
+	o       Options
+	lease   Lease
+	held    bool
 	// manifest is the state as Open found it (nil: an empty state).
 	manifest *Manifest
 	// pulled holds the sha256 of every file fetched into dir, by its path
 	// relative to dir, so that Commit uploads only what changed.
 	pulled map[string]string
-	mu     sync.Mutex
+	// tried holds the cache entries already asked of the bucket.
+	tried map[string]bool
+	mu    sync.Mutex
 }
 
 // TextPrefix is where the cache entries of this mip's extract.Version live:
@@ -164,9 +173,16 @@ func Open(ctx context.Context, url, dir string, o Options) (*Remote, error) {
 	if err != nil {
 		return nil, fmt.Errorf("state %s: open bucket: %w", url, err)
 	}
-	r := &Remote{url: url, bucket: b, dir: dir, o: o, pulled: map[string]string{}}
+	r := &Remote{url: url, bucket: b, text: b, textURL: url, dir: dir, o: o, pulled: map[string]string{}, tried: map[string]bool{}}
+	if o.TextCache != "" {
+		if r.text, err = blob.OpenBucket(ctx, o.TextCache); err != nil {
+			b.Close()
+			return nil, fmt.Errorf("text cache %s: open bucket: %w", o.TextCache, err)
+		}
+		r.textURL = o.TextCache
+	}
 	if err := r.acquire(ctx); err != nil {
-		b.Close()
+		r.closeBuckets()
 		return nil, err
 	}
 	m, err := r.readManifest(ctx)
@@ -255,10 +271,20 @@ func (r *Remote) Close(ctx context.Context) error {
 			}
 		}
 	}
-	if cerr := r.bucket.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("state %s: close bucket: %w", r.url, cerr)
+	if cerr := r.closeBuckets(); err == nil {
+		err = cerr
 	}
 	return err
+}
+
+func (r *Remote) closeBuckets() error {
+	if r.text != r.bucket {
+		r.text.Close()
+	}
+	if err := r.bucket.Close(); err != nil {
+		return fmt.Errorf("state %s: close bucket: %w", r.url, err)
+	}
+	return nil
 }
 
 func (r *Remote) readManifest(ctx context.Context) (*Manifest, error) {
@@ -333,26 +359,42 @@ func (r *Remote) PullText(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return r.each(ctx, cat.SortedDocuments(), func(sha string) error {
-		rel := filepath.Join("text", sha[:2], sha+".mipx")
-		key := TextPrefix() + sha[:2] + "/" + sha + ".mipx"
-		data, err := r.bucket.ReadAll(ctx, key)
-		if gcerrors.Code(err) == gcerrors.NotFound {
-			return nil
-		}
-		if err != nil {
-			return r.errorf(key, "fetch", err)
-		}
-		p := filepath.Join(r.dir, rel)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			return err
-		}
-		if err := documents.WriteFileAtomic(p, data); err != nil {
-			return err
-		}
-		r.record(rel, sum(data))
+	return r.each(ctx, cat.SortedDocuments(), func(sha string) error { return r.FetchText(ctx, sha) })
+}
+
+// FetchText fetches the cache entry of the PDF whose sha256 is sha into the
+// local state's text cache, if the bucket has it and it was not fetched
+// before: the build calls it for documents new tonight, whose entries
+// another state sharing the cache may have made.
+func (r *Remote) FetchText(ctx context.Context, sha string) error {
+	if len(sha) < 2 || strings.ContainsAny(sha, "/\\.") {
+		return fmt.Errorf("text cache %s: %q is not a sha256", r.textURL, sha)
+	}
+	rel := "text/" + sha[:2] + "/" + sha + ".mipx"
+	r.mu.Lock()
+	seen := r.tried[rel]
+	r.tried[rel] = true
+	r.mu.Unlock()
+	if seen {
 		return nil
-	})
+	}
+	key := TextPrefix() + sha[:2] + "/" + sha + ".mipx"
+	data, err := r.text.ReadAll(ctx, key)
+	if gcerrors.Code(err) == gcerrors.NotFound {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("text cache %s: fetch %s: %w", r.textURL, key, err)
+	}
+	p := filepath.Join(r.dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return err
+	}
+	if err := documents.WriteFileAtomic(p, data); err != nil {
+		return err
+	}
+	r.record(rel, sum(data))
+	return nil
 }
 
 func (r *Remote) record(rel, sha string) {
@@ -441,7 +483,7 @@ func (r *Remote) Commit(ctx context.Context) error {
 		}
 		mu.Unlock()
 	}
-	upload := func(rel, key string, checkName bool) error {
+	upload := func(b *blob.Bucket, rel, key string, checkName bool) error {
 		data, err := os.ReadFile(filepath.Join(r.dir, filepath.FromSlash(rel)))
 		if err != nil {
 			return fmt.Errorf("state %s: read %s: %w", r.url, rel, err)
@@ -458,18 +500,20 @@ func (r *Remote) Commit(ctx context.Context) error {
 		// A new object is written only if absent; one that was pulled
 		// and is now different was bad (a corrupt cache entry, or one
 		// made by a broken build) and is replaced.
-		up, err := r.put(ctx, key, data, !pulled)
+		up, err := r.put(ctx, b, key, data, !pulled)
 		if err != nil {
 			return err
 		}
 		count(up)
 		return nil
 	}
-	if err := r.each(ctx, docs, func(rel string) error { return upload(rel, rel, true) }); err != nil {
+	if err := r.each(ctx, docs, func(rel string) error { return upload(r.bucket, rel, rel, true) }); err != nil {
 		return err
 	}
 	prefix := TextPrefix()
-	if err := r.each(ctx, texts, func(rel string) error { return upload(rel, prefix+strings.TrimPrefix(rel, "text/"), false) }); err != nil {
+	if err := r.each(ctx, texts, func(rel string) error {
+		return upload(r.text, rel, prefix+strings.TrimPrefix(rel, "text/"), false)
+	}); err != nil {
 		return err
 	}
 	catData, err := os.ReadFile(filepath.Join(r.dir, catalogue.FileName))
@@ -483,12 +527,12 @@ func (r *Remote) Commit(ctx context.Context) error {
 	m := &Manifest{Format: ManifestFormat, Version: ManifestVersion, Generation: cat.Generation, Time: r.o.Now().UTC(),
 		Owner: r.o.Owner, Documents: len(cat.Documents), TextPrefix: prefix,
 		Catalogue: Object{Key: "catalogue/" + sum(catData) + ".json", SHA256: sum(catData), Size: int64(len(catData))}}
-	if _, err := r.put(ctx, m.Catalogue.Key, catData, true); err != nil {
+	if _, err := r.put(ctx, r.bucket, m.Catalogue.Key, catData, true); err != nil {
 		return err
 	}
 	if rep, err := os.ReadFile(filepath.Join(r.dir, "build-report.json")); err == nil {
 		o := Object{Key: fmt.Sprintf("reports/%d.json", cat.Generation), SHA256: sum(rep), Size: int64(len(rep))}
-		if _, err := r.put(ctx, o.Key, rep, false); err != nil {
+		if _, err := r.put(ctx, r.bucket, o.Key, rep, false); err != nil {
 			return err
 		}
 		m.Report = &o
@@ -501,10 +545,10 @@ func (r *Remote) Commit(ctx context.Context) error {
 	data, _ := json.MarshalIndent(m, "", "  ")
 	data = append(data, '\n')
 	// A copy per generation, to roll back to: copy it over the manifest.
-	if _, err := r.put(ctx, fmt.Sprintf("manifests/%d.json", m.Generation), data, false); err != nil {
+	if _, err := r.put(ctx, r.bucket, fmt.Sprintf("manifests/%d.json", m.Generation), data, false); err != nil {
 		return err
 	}
-	if _, err := r.put(ctx, ManifestKey, data, false); err != nil {
+	if _, err := r.put(ctx, r.bucket, ManifestKey, data, false); err != nil {
 		return err
 	}
 	r.manifest = m
@@ -544,7 +588,7 @@ func (r *Remote) checkOwnership(ctx context.Context) error {
 
 // put writes one object with its MD5 checked by the store. With once, an
 // existing object is kept (the write is skipped) and put reports false.
-func (r *Remote) put(ctx context.Context, key string, data []byte, once bool) (bool, error) {
+func (r *Remote) put(ctx context.Context, b *blob.Bucket, key string, data []byte, once bool) (bool, error) {
 	h := md5.Sum(data)
 	ct := "application/octet-stream"
 	switch {
@@ -553,9 +597,12 @@ func (r *Remote) put(ctx context.Context, key string, data []byte, once bool) (b
 	case strings.HasSuffix(key, ".pdf"):
 		ct = "application/pdf"
 	}
-	err := r.bucket.WriteAll(ctx, key, data, &blob.WriterOptions{ContentMD5: h[:], IfNotExist: once, ContentType: ct})
+	err := b.WriteAll(ctx, key, data, &blob.WriterOptions{ContentMD5: h[:], IfNotExist: once, ContentType: ct})
 	if once && gcerrors.Code(err) == gcerrors.FailedPrecondition {
 		return false, nil
+	}
+	if err != nil && b == r.text && b != r.bucket {
+		return false, fmt.Errorf("text cache %s: write %s: %w", r.textURL, key, err)
 	}
 	if err != nil {
 		return false, r.errorf(key, "write", err)

@@ -508,3 +508,44 @@ func TestRollback(t *testing.T) {
 	build(t, nights[1], url, out)
 	sameTree(t, "night two again after rolling back to night one", tree(t, out), want)
 }
+
+// TestSharedTextCache: two builds of two states run at once with one
+// text-extraction cache bucket; both succeed, every entry in it is whole,
+// and a third state's first build needs no extraction at all.
+func TestSharedTextCache(t *testing.T) {
+	cacheURL, cacheDir := fileURL(t)
+	o := nights[0]
+	o.SkipText, o.Workers, o.TextCache = false, 1, cacheURL
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i := range errs {
+		state, _ := fileURL(t)
+		wg.Go(func() {
+			_, errs[i] = generator.Build(context.Background(), withOut(o, state, filepath.Join(t.TempDir(), "site")))
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("build %d: %v", i, err)
+		}
+	}
+	entries, _ := filepath.Glob(filepath.Join(cacheDir, filepath.FromSlash(statestore.TextPrefix()), "*", "*.mipx"))
+	if len(entries) != 7 {
+		t.Fatalf("%d entries in the shared cache, want 7", len(entries))
+	}
+	check := t.TempDir()
+	cache, _ := extract.OpenCache(check)
+	for _, e := range entries {
+		sha := docOf(e)
+		data, _ := os.ReadFile(e)
+		os.MkdirAll(filepath.Join(check, sha[:2]), 0o755)
+		os.WriteFile(filepath.Join(check, sha[:2], sha+".mipx"), data, 0o644)
+		if _, ok := cache.Get(sha); !ok {
+			t.Errorf("shared cache entry %s does not read back", sha)
+		}
+	}
+	state, _ := fileURL(t)
+	o.ExtractCommand = []string{filepath.Join(t.TempDir(), "no-such-worker")}
+	build(t, o, state, filepath.Join(t.TempDir(), "site"))
+}
