@@ -311,7 +311,9 @@ async function schemaCheck(files) {
       });
       continue;
     }
-    if (!rel.endsWith(".json") || rel.startsWith("api/v1/schemas/")) {
+    // _manifest.json is the build's own record of the output (mip verify,
+    // mip publish), never uploaded: not open data.
+    if (!rel.endsWith(".json") || rel.startsWith("api/v1/schemas/") || rel === "_manifest.json") {
       continue;
     }
     const rule = rules.find(([re]) => re.test(rel));
