@@ -237,17 +237,42 @@ func TestFreshRunners(t *testing.T) {
 // was published to, or from a directory) and nothing is lost.
 func TestRestoreFromPublishedSite(t *testing.T) {
 	want, _ := longLived(t, 3)
+	s3 := newS3(t, "http", "bucket")
+	// Each way of reaching the site is tried with a different kind of
+	// state: S3, fileblob, a local directory.
 	for _, kind := range []string{"http", "bucket", "dir"} {
 		t.Run(kind, func(t *testing.T) {
-			url, stateDir := fileURL(t)
-			tmp := t.TempDir()
-			site := filepath.Join(tmp, "site")
-			build(t, nights[0], url, site)
-			build(t, nights[1], url, site)
-			// Lose the state: every object of it.
-			entries, _ := os.ReadDir(stateDir)
-			for _, e := range entries {
-				os.RemoveAll(filepath.Join(stateDir, e.Name()))
+			var state string
+			var lose func()
+			switch kind {
+			case "http", "bucket":
+				state = s3.url(kind)
+				lose = func() {
+					b, err := blob.OpenBucket(context.Background(), state)
+					if err != nil {
+						t.Fatal(err)
+					}
+					defer b.Close()
+					for it := b.List(nil); ; {
+						obj, err := it.Next(context.Background())
+						if err != nil {
+							break
+						}
+						b.Delete(context.Background(), obj.Key)
+					}
+				}
+			case "dir":
+				state = filepath.Join(t.TempDir(), "state")
+				lose = func() { os.RemoveAll(state) }
+			}
+			site := filepath.Join(t.TempDir(), "site")
+			build(t, nights[0], state, site)
+			build(t, nights[1], state, site)
+			lose() // every object of the state
+			if kind != "dir" {
+				if _, m := pulled(t, state); m != nil {
+					t.Fatal("the state was not lost")
+				}
 			}
 			var from string
 			switch kind {
@@ -263,7 +288,7 @@ func TestRestoreFromPublishedSite(t *testing.T) {
 			o := nights[2]
 			o.StateFrom = from
 			out := filepath.Join(t.TempDir(), "site")
-			rep := build(t, o, url, out)
+			rep := build(t, o, state, out)
 			if rep.Generation != 3 {
 				t.Errorf("generation %d after the rebuilt state, want 3", rep.Generation)
 			}
@@ -271,7 +296,7 @@ func TestRestoreFromPublishedSite(t *testing.T) {
 
 			// The state is whole again; a second rebuild is refused.
 			o.StateFrom, o.Now = from, o.Now.Add(24*time.Hour)
-			_, err := generator.Build(context.Background(), withOut(o, url, out))
+			_, err := generator.Build(context.Background(), withOut(o, state, out))
 			if err == nil || !strings.Contains(err.Error(), "only rebuilds a lost state") {
 				t.Errorf("a rebuild over a present state: %v", err)
 			}
