@@ -137,6 +137,8 @@ type Remote struct {
 	// pulled holds the sha256 of every file fetched into dir, by its path
 	// relative to dir, so that Commit uploads only what changed.
 	pulled map[string]string
+	// stopRenew ends the goroutine that renews the lease.
+	stopRenew func()
 	// tried holds the cache entries already asked of the bucket.
 	tried map[string]bool
 	mu    sync.Mutex
@@ -191,7 +193,53 @@ func Open(ctx context.Context, url, dir string, o Options) (*Remote, error) {
 		return nil, err
 	}
 	r.manifest = m
+	r.renewEvery(context.WithoutCancel(ctx), r.o.Lease/3)
 	return r, nil
+}
+
+// renewEvery extends the lease every d while the build runs, so that a
+// build longer than the lease keeps it; a lease is only taken over once a
+// build has stopped renewing it (it died) for the whole lease.
+func (r *Remote) renewEvery(ctx context.Context, d time.Duration) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	r.stopRenew = func() { cancel(); <-done }
+	go func() {
+		defer close(done)
+		t := time.NewTicker(d)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := r.renew(ctx); err != nil {
+					if ctx.Err() == nil {
+						r.o.Log.Warn("could not renew the state lease", "state", r.url, "err", err)
+					}
+					return
+				}
+			}
+		}
+	}()
+}
+
+// renew moves the lease's expiry on, if this build still holds it.
+func (r *Remote) renew(ctx context.Context) error {
+	l, err := r.readLease(ctx)
+	if err != nil {
+		return err
+	}
+	if l == nil || l.ID != r.lease.ID {
+		return errors.New("the lease was taken over")
+	}
+	next := r.lease
+	next.Expires = r.o.Now().UTC().Add(r.o.Lease)
+	data, _ := json.MarshalIndent(next, "", "  ")
+	if err := r.bucket.WriteAll(ctx, LeaseKey, data, &blob.WriterOptions{ContentType: "application/json"}); err != nil {
+		return r.errorf(LeaseKey, "renew the lease", err)
+	}
+	return nil
 }
 
 // Dir is the local state directory.
@@ -258,6 +306,10 @@ func (r *Remote) readLease(ctx context.Context) (*Lease, error) {
 // Close releases the lease (when this build still holds it) and the bucket.
 // The local directory is the caller's.
 func (r *Remote) Close(ctx context.Context) error {
+	if r.stopRenew != nil {
+		r.stopRenew()
+		r.stopRenew = nil
+	}
 	var err error
 	if r.held {
 		r.held = false

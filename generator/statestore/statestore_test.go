@@ -574,3 +574,25 @@ func TestSharedTextCache(t *testing.T) {
 	o.ExtractCommand = []string{filepath.Join(t.TempDir(), "no-such-worker")}
 	build(t, o, state, filepath.Join(t.TempDir(), "site"))
 }
+
+// TestLeaseRenewed: a build that outlasts its lease keeps it while it runs.
+func TestLeaseRenewed(t *testing.T) {
+	url, _ := fileURL(t)
+	ctx := context.Background()
+	long, err := statestore.Open(ctx, url, t.TempDir(), statestore.Options{Owner: "long build", Lease: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(700 * time.Millisecond) // more than twice the lease
+	if _, err := statestore.Open(ctx, url, t.TempDir(), statestore.Options{Owner: "manual"}); !errors.Is(err, statestore.ErrLocked) {
+		t.Errorf("a running build's lease was taken over: %v", err)
+	}
+	if err := long.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	other, err := statestore.Open(ctx, url, t.TempDir(), statestore.Options{Owner: "manual"})
+	if err != nil {
+		t.Fatalf("the lease was not released: %v", err)
+	}
+	other.Close(ctx)
+}
