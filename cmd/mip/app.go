@@ -67,7 +67,7 @@ func buildCommand() *cli.Command {
 			&cli.StringFlag{Name: "state", Usage: "keep the catalogue, history and PDFs in `DIR` or a bucket URL (s3://, azblob://, gs://, file://)", Value: ".mip-state"},
 			&cli.StringFlag{Name: "state-from", Usage: "rebuild a lost state from the published site at `URL` (https://, a bucket URL or a directory)"},
 			&cli.StringFlag{Name: "text-cache", Usage: "keep a bucket state's text-extraction cache in the bucket at `URL`, which other states may share"},
-			&cli.DurationFlag{Name: "state-lease", Usage: "hold a bucket state for at most `D` before another build may take it over", Value: statestore.DefaultLease},
+			&cli.DurationFlag{Name: "state-lease", Usage: "a bucket state's lease lasts `D`, renewed while the build runs; a dead build's lease is taken over after it", Value: statestore.DefaultLease},
 			&cli.BoolFlag{Name: "strict", Usage: "fail on any problem in the input"},
 			&cli.BoolFlag{Name: "json", Usage: "print the build report as JSON on stdout"},
 			&cli.Int64Flag{Name: "max-pdf-size", Usage: "refuse PDFs larger than `BYTES`", Value: 100 << 20},
