@@ -20,11 +20,12 @@ const (
 // the ledger; and the export files already applied. It holds everything the
 // state's catalogue holds except each record's author and the directory of
 // its export file, so that FromHistory can rebuild a lost state from a
-// published site without losing any history.
+// published site without losing any history. It does not name the build
+// that wrote it (build.json does), so that it changes only when the history
+// does.
 type History struct {
 	Format         string            `json:"format"`
 	Version        int               `json:"version"`
-	Generation     int               `json:"generation"`
 	Documents      []HistoryDocument `json:"documents"`
 	Products       []*Product        `json:"products"`
 	Substances     []*Substance      `json:"substances"`
@@ -41,7 +42,7 @@ type HistoryDocument struct {
 // History returns the catalogue as published history, in a deterministic
 // order.
 func (c *Catalogue) History() History {
-	h := History{Format: HistoryFormat, Version: HistoryVersion, Generation: c.Generation,
+	h := History{Format: HistoryFormat, Version: HistoryVersion,
 		Documents: []HistoryDocument{}, Products: []*Product{}, Substances: []*Substance{}, Events: c.Ledger, AppliedExports: sortedKeys(c.Applied)}
 	if h.Events == nil {
 		h.Events = []Event{}
@@ -66,10 +67,11 @@ func (c *Catalogue) History() History {
 }
 
 // FromHistory rebuilds a catalogue from published history (the JSON of
-// /api/v1/history.json). It checks that the history is whole: every
+// /api/v1/history.json) and the generation of the build that published it
+// (in /api/v1/build.json). It checks that the history is whole: every
 // document's products and substances, every supersession link and every
 // event names something the history holds.
-func FromHistory(data []byte) (*Catalogue, error) {
+func FromHistory(data []byte, generation int) (*Catalogue, error) {
 	var h History
 	if err := json.Unmarshal(data, &h); err != nil {
 		return nil, fmt.Errorf("read history: %w", err)
@@ -78,7 +80,7 @@ func FromHistory(data []byte) (*Catalogue, error) {
 		return nil, fmt.Errorf("read history: format %q version %d, this mip reads %q version %d", h.Format, h.Version, HistoryFormat, HistoryVersion)
 	}
 	c := New()
-	c.Generation = h.Generation
+	c.Generation = generation
 	c.Ledger = h.Events
 	for _, p := range h.Products {
 		if p == nil || p.ID == "" || c.Products[p.ID] != nil {

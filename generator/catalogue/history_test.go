@@ -36,7 +36,7 @@ func TestHistoryRoundTrip(t *testing.T) {
 	if bytes.Contains(data, []byte("jsmith")) || bytes.Contains(data, []byte("/runner/")) {
 		t.Errorf("history publishes an author or an export directory: %s", data)
 	}
-	back, err := FromHistory(data)
+	back, err := FromHistory(data, c.Generation)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,12 +64,15 @@ func TestHistoryRoundTrip(t *testing.T) {
 		t.Errorf("rebuilt catalogue did not index its sources")
 	}
 
+	if _, err := FromHistory(data, 1); err == nil {
+		t.Error("FromHistory accepted a generation older than the history's events")
+	}
 	for name, bad := range map[string]string{
 		"not history":     `{"format":"other","version":1}`,
-		"missing product": `{"format":"mip-history","version":1,"generation":1,"documents":[{"sha256":"` + info("x").SHA256 + `","products":["nope"]}]}`,
-		"dangling event":  `{"format":"mip-history","version":1,"generation":1,"events":[{"generation":1,"kind":"added","sha256":"` + info("x").SHA256 + `"}]}`,
+		"missing product": `{"format":"mip-history","version":1,"documents":[{"sha256":"` + info("x").SHA256 + `","products":["nope"]}]}`,
+		"dangling event":  `{"format":"mip-history","version":1,"events":[{"generation":1,"kind":"added","sha256":"` + info("x").SHA256 + `"}]}`,
 	} {
-		if _, err := FromHistory([]byte(bad)); err == nil {
+		if _, err := FromHistory([]byte(bad), 1); err == nil {
 			t.Errorf("%s: FromHistory accepted it", name)
 		}
 	}

@@ -88,6 +88,9 @@ type ChangeRef struct {
 // rebuild a lost state.
 const HistoryPath = "api/v1/history.json"
 
+// BuildPath is where the build that wrote the site describes itself.
+const BuildPath = "api/v1/build.json"
+
 // BuildID names a build by its generation and time.
 func BuildID(generation int, t time.Time) string {
 	return fmt.Sprintf("%d-%s", generation, t.UTC().Format("20060102T150405Z"))
@@ -134,7 +137,7 @@ func writeBuild(out *output, c *catalogue.Catalogue, v *catalogue.View, o Option
 			b.LiveDocuments++
 		}
 	}
-	if err := writeJSON(out, "api/v1/build.json", b); err != nil {
+	if err := writeJSON(out, BuildPath, b); err != nil {
 		return err
 	}
 	refs := func(shas []string) []ChangeRef {

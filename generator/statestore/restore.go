@@ -2,6 +2,7 @@ package statestore
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -24,7 +25,8 @@ type RestoreOptions struct {
 }
 
 // Restore rebuilds a lost state in the local directory dir from a published
-// site: its /api/v1/history.json becomes the catalogue and every PDF the
+// site: its /api/v1/history.json becomes the catalogue, at the generation its
+// /api/v1/build.json names, and every PDF the
 // history names is fetched from /docs/<sha256>.pdf and checked against its
 // name. from is the site's address (http:// or https://), the bucket it was
 // published to (a gocloud.dev blob URL) or a directory holding it. Restore
@@ -52,7 +54,15 @@ func Restore(ctx context.Context, from, dir string, o RestoreOptions) (*catalogu
 	if err != nil {
 		return nil, fmt.Errorf("restore state from %s: read %s: %w", from, pages.HistoryPath, err)
 	}
-	cat, err := catalogue.FromHistory(data)
+	bj, err := src.get(ctx, pages.BuildPath)
+	if err != nil {
+		return nil, fmt.Errorf("restore state from %s: read %s: %w", from, pages.BuildPath, err)
+	}
+	var b pages.BuildJSON
+	if err := json.Unmarshal(bj, &b); err != nil || b.Generation < 1 {
+		return nil, fmt.Errorf("restore state from %s: %s: no build generation in it (%v)", from, pages.BuildPath, err)
+	}
+	cat, err := catalogue.FromHistory(data, b.Generation)
 	if err != nil {
 		return nil, fmt.Errorf("restore state from %s: %s: %w", from, pages.HistoryPath, err)
 	}

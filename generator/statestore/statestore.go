@@ -289,18 +289,30 @@ func (r *Remote) acquire(ctx context.Context) error {
 }
 
 func (r *Remote) readLease(ctx context.Context) (*Lease, error) {
-	data, err := r.bucket.ReadAll(ctx, LeaseKey)
-	if gcerrors.Code(err) == gcerrors.NotFound {
-		return nil, nil
+	var last error
+	// A lease being renewed may fail to read on some stores (fileblob
+	// replaces it by a rename, with its attributes in a file beside it):
+	// read again.
+	for attempt := 0; attempt < 5; attempt++ {
+		if attempt > 0 {
+			time.Sleep(20 * time.Millisecond)
+		}
+		data, err := r.bucket.ReadAll(ctx, LeaseKey)
+		if gcerrors.Code(err) == gcerrors.NotFound {
+			return nil, nil
+		}
+		var l Lease
+		if err == nil {
+			err = json.Unmarshal(data, &l)
+		}
+		if err == nil {
+			return &l, nil
+		}
+		if last = err; ctx.Err() != nil {
+			break
+		}
 	}
-	if err != nil {
-		return nil, r.errorf(LeaseKey, "read the lease", err)
-	}
-	var l Lease
-	if err := json.Unmarshal(data, &l); err != nil {
-		return nil, r.errorf(LeaseKey, "read the lease", err)
-	}
-	return &l, nil
+	return nil, r.errorf(LeaseKey, "read the lease", last)
 }
 
 // Close releases the lease (when this build still holds it) and the bucket.
