@@ -17,6 +17,12 @@ func writeOutput(out string, fill func(dir string) error) error {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return fmt.Errorf("make output directory: %w", err)
 	}
+	// A build killed half way leaves its unfinished tree behind; it was never
+	// live, so clear it away.
+	stale, _ := filepath.Glob(filepath.Join(parent, "."+filepath.Base(out)+".new-*"))
+	for _, d := range stale {
+		os.RemoveAll(d)
+	}
 	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".new-")
 	if err != nil {
 		return fmt.Errorf("make output directory: %w", err)
