@@ -22,7 +22,7 @@ func buildWithState(ctx context.Context, o Options) (*Report, error) {
 			return nil, fmt.Errorf("make a local state directory: %w", err)
 		}
 		defer os.RemoveAll(dir)
-		remote, err = statestore.Open(ctx, o.State, dir, statestore.Options{Lease: o.StateLease, TextCache: o.TextCache, Workers: 2 * o.Workers, Log: o.Log})
+		remote, err = statestore.Open(ctx, o.State, dir, statestore.Options{Lease: o.StateLease, TextCache: o.TextCache, Log: o.Log})
 		if err != nil {
 			return nil, err
 		}
@@ -33,7 +33,7 @@ func buildWithState(ctx context.Context, o Options) (*Report, error) {
 		local = dir
 	}
 	if o.StateFrom != "" {
-		cat, err := statestore.Restore(ctx, o.StateFrom, local, statestore.RestoreOptions{Workers: 2 * o.Workers})
+		cat, err := statestore.Restore(ctx, o.StateFrom, local, statestore.RestoreOptions{})
 		if err != nil {
 			return nil, err
 		}

@@ -20,7 +20,7 @@ import (
 
 // RestoreOptions configure Restore.
 type RestoreOptions struct {
-	Workers int          // PDFs fetched at once; default 8
+	Workers int          // PDFs fetched at once; default 16
 	Client  *http.Client // for an http(s) site; default http.DefaultClient
 }
 
@@ -35,7 +35,7 @@ type RestoreOptions struct {
 // the next build extracts again what it lacks.
 func Restore(ctx context.Context, from, dir string, o RestoreOptions) (*catalogue.Catalogue, error) {
 	if o.Workers <= 0 {
-		o.Workers = 8
+		o.Workers = 16
 	}
 	if _, err := os.Stat(filepath.Join(dir, catalogue.FileName)); err == nil {
 		cat, err := catalogue.Load(dir)

@@ -112,7 +112,7 @@ type Options struct {
 	Owner string
 	// Lease is how long the lease lasts; default DefaultLease.
 	Lease   time.Duration
-	Workers int // objects fetched or uploaded at once; default 8
+	Workers int // objects fetched or uploaded at once; default 16 (they wait on the network, not the CPU)
 	Log     *slog.Logger
 	Now     func() time.Time // default time.Now
 	// TextCache is a bucket URL for the text-extraction cache, which any
@@ -163,7 +163,7 @@ func Open(ctx context.Context, url, dir string, o Options) (*Remote, error) {
 		o.Lease = DefaultLease
 	}
 	if o.Workers <= 0 {
-		o.Workers = 8
+		o.Workers = 16
 	}
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
