@@ -30,6 +30,8 @@ demo-build: $(BIN)
 ## test: vet and run every test; the browser checks too when Chromium is installed
 test: vet
 	$(GO) test -count=1 ./...
+	@if command -v node >/dev/null; then node --test assets/search/; \
+		else echo "node is not installed: skipping the search client's tests"; fi
 	@if command -v chromium >/dev/null; then $(MAKE) test-browser; \
 		else echo "chromium is not installed: skipping make test-browser"; fi
 
