@@ -32,7 +32,7 @@ func conformanceDocs() []Doc {
 			Body: "Boldamine capsules for <script> testing."},
 		Doc{Key: "creme-spc", Type: "SPC", Territory: "UK", Products: []string{"CRÈME ÅNGSTRÖM 100µg/G CREAM"},
 			Substances: []string{"ÉTHYL ÅNGSTRÖMATE"}, Licences: []string{"PL 55555/0007"},
-			Card: Card{Product: "CRÈME ÅNGSTRÖM 100µg/G CREAM", URL: "/d/creme-spc", Substances: []string{"ÉTHYL ÅNGSTRÖMATE"}},
+			Card:     Card{Product: "CRÈME ÅNGSTRÖM 100µg/G CREAM", URL: "/d/creme-spc", Substances: []string{"ÉTHYL ÅNGSTRÖMATE"}},
 			Sections: []Section{{ID: "spc-4.1", Heading: "4.1 Therapeutic indications", Text: "Für die Behandlung von Ekzemen; Straße café naïve φάρμακο."}}},
 	)
 	for _, d := range syntheticDocs(400, 150, 11) {
