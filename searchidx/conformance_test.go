@@ -53,6 +53,7 @@ type confRequest struct {
 	Section         string   `json:"section,omitempty"`
 	Page            int      `json:"page,omitempty"`
 	SubstanceCounts bool     `json:"substanceCounts,omitempty"`
+	NoCorrect       bool     `json:"noCorrect,omitempty"`
 }
 
 type confHit struct {
@@ -138,6 +139,8 @@ func confRequests(docs []Doc) []confRequest {
 		confRequest{Query: "the pain", Section: "indications"},
 		confRequest{Query: "pain", Section: "nowhere"},
 		confRequest{Query: "", Section: "nowhere"},
+		confRequest{Query: "paracetanol", NoCorrect: true},
+		confRequest{Query: "paracetanol tablets", NoCorrect: true},
 		confRequest{Query: "ekzemen", Section: "indications", Types: []string{"SPC"}},
 	)
 	return reqs
@@ -145,7 +148,7 @@ func confRequests(docs []Doc) []confRequest {
 
 func runConformance(ix *query.Index, r confRequest) confResult {
 	res, err := ix.Search(query.Request{Query: r.Query, Types: r.Types, Territory: r.Territory, Substance: r.Substance,
-		Section: r.Section, Page: r.Page, SubstanceCounts: r.SubstanceCounts})
+		Section: r.Section, Page: r.Page, SubstanceCounts: r.SubstanceCounts, NoCorrect: r.NoCorrect})
 	if err != nil {
 		return confResult{Error: err.Error()}
 	}

@@ -127,7 +127,7 @@ export class Index {
   }
 
   // resolve finds the entries of one query word (resolve.go).
-  async resolve(t, open) {
+  async resolve(t, open, correct) {
     const w = { token: t, term: t.term, entries: [], matches: new Uint32Array(this.words), exact: null };
     const add = (e) => {
       w.entries.push(e);
@@ -152,7 +152,7 @@ export class Index {
       if (e) add(e);
     }
     let corr = null;
-    if (w.entries.length === 0 && t.kind === WORD) {
+    if (correct && w.entries.length === 0 && t.kind === WORD) {
       const to = await this.correct(t.term);
       if (to !== "") {
         const e = await this.lookup(to);
@@ -211,7 +211,7 @@ export class Index {
   }
 
   // search runs a request {query, types, territory, substance, section,
-  // page, pageSize, substanceCounts} and returns what Go's Search returns.
+  // page, pageSize, substanceCounts, noCorrect} and returns what Go's Search returns.
   async search(req) {
     const size = req.pageSize > 0 ? req.pageSize : 10;
     const page = req.page > 0 ? req.page : 0;
@@ -238,7 +238,7 @@ export class Index {
     const prefetch = Promise.all([...want].map((i) => this.shard(i)));
     prefetch.catch(() => {});
 
-    const words = await Promise.all(toks.map(([t, open]) => this.resolve(t, open)));
+    const words = await Promise.all(toks.map(([t, open]) => this.resolve(t, open, !req.noCorrect)));
     await prefetch;
     const ws = [];
     toks.forEach(([, open], i) => {

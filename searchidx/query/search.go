@@ -33,6 +33,9 @@ type Request struct {
 	// SubstanceCounts asks for Facets.Substances, which reads the facet
 	// shards of the page's substances; a client shows them on demand.
 	SubstanceCounts bool
+	// NoCorrect searches the words as typed, without typo tolerance (the
+	// "search instead for" link under a corrected query).
+	NoCorrect bool
 }
 
 // A Hit is one result.
@@ -106,7 +109,7 @@ func (ix *Index) Search(req Request) (*Result, error) {
 		}
 		seen[t.Term] = true
 		open := q.Open && i == len(q.Tokens)-1
-		w, completions, corr, err := ix.resolve(t, open)
+		w, completions, corr, err := ix.resolve(t, open, !req.NoCorrect)
 		if err != nil {
 			return nil, err
 		}
