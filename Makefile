@@ -7,7 +7,7 @@ ADDR    ?= 127.0.0.1:8080
 DOCS    ?= 500
 SEED    ?= 1
 
-.PHONY: all demo demo-build test test-browser vet fuzz bench bench-site clean
+.PHONY: all demo demo-build test test-browser vet fuzz bench bench-site bench-search clean
 
 all: $(BIN)
 
@@ -68,6 +68,24 @@ bench:
 ## bench-site: pages rendered per second at 20k documents, beside a bare template+minify+write loop
 bench-site:
 	$(GO) test -run '^$$' -bench BenchmarkWrite -benchtime 1x ./generator/pages/
+
+## bench-search: the search client in headless Chromium (DevTools protocol) on a 20k-document
+## sample, beside Pagefind 1.6.0 over the same document pages: cold bytes and dependent fetches
+## per query, warm compute time. Slow the first time (sample, build with text, Pagefind index);
+## later runs reuse $(BENCH_DIR).
+BENCH_DIR  ?= /tmp/mip-bench-search
+BENCH_DOCS ?= 20000
+bench-search: $(BIN)
+	test -d $(BENCH_DIR)/export || $(BIN) sample --out $(BENCH_DIR)/export --documents $(BENCH_DOCS)
+	test -f $(BENCH_DIR)/site/search/idx/manifest.bin || $(BIN) build --sentinel $(BENCH_DIR)/export/sentinel \
+		--legacy-csv $(BENCH_DIR)/export/legacy/export.csv --pars $(BENCH_DIR)/export/pars \
+		--out $(BENCH_DIR)/site --state $(BENCH_DIR)/state 2>/dev/null
+	test -x $(BENCH_DIR)/pf/node_modules/.bin/pagefind || (mkdir -p $(BENCH_DIR)/pf && cd $(BENCH_DIR)/pf && \
+		npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error pagefind@1.6.0)
+	test -f $(BENCH_DIR)/pagefind/pagefind.js || (cd $(BENCH_DIR)/pf && npx pagefind --site $(BENCH_DIR)/site \
+		--glob 'documents/*/index.html' --output-path $(BENCH_DIR)/pagefind)
+	cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && \
+		node bench-search.mjs $(BENCH_DIR)/site $(BENCH_DIR)/pagefind
 
 clean:
 	rm -rf bin $(DEMO) tests/browser/.site tests/browser/node_modules
