@@ -269,9 +269,19 @@ async function run(moveFocus) {
   let ix;
   let res;
   try {
-    ix = await open();
-    const section = ix.m.sections.some((d) => d.name === s.section || d.id === s.section) ? s.section : "";
-    res = await ix.search({ query: s.q, types: s.types, section, page: s.page - 1, pageSize: PAGE_SIZE, noCorrect: s.exact });
+    // A second try with a fresh manifest: a deploy since the page opened
+    // renames the shards the old manifest names.
+    for (let i = 0; ; i++) {
+      try {
+        ix = await open();
+        const section = ix.m.sections.some((d) => d.name === s.section || d.id === s.section) ? s.section : "";
+        res = await ix.search({ query: s.q, types: s.types, section, page: s.page - 1, pageSize: PAGE_SIZE, noCorrect: s.exact });
+        break;
+      } catch (e) {
+        index = null;
+        if (i > 0 || mine !== seq) throw e;
+      }
+    }
   } catch (e) {
     if (mine !== seq) return;
     index = null;

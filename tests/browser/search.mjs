@@ -30,10 +30,12 @@ export async function searchChecks(browser, { base, fixtureBase, pass, fail }) {
 
   try {
     // The disclaimer comes first; the answer is not remembered.
-    await page.goto(fixtureBase + "/search/?q=paracetanol");
+    await page.goto(fixtureBase + "/search/");
     check(await page.locator("#search-results").isHidden(), "results hidden behind the disclaimer");
     await page.getByRole("button", { name: /I understand/ }).click();
+    await page.locator("#search").pressSequentially("paracetanol", { delay: 40 });
     await settled();
+    check(new URLSearchParams(new URL(page.url()).search).get("q") === "paracetanol", "the typed query is in the URL");
     check(await page.locator("#search-results").isVisible(), "results shown after the disclaimer");
     const corrected = await page.locator(".mip-corrected").innerText();
     check(/Showing results for paracetamol/.test(corrected) && /Search instead for paracetanol/.test(corrected), `misspelt name corrected: ${corrected}`);
