@@ -94,6 +94,7 @@ function href(s) {
 const results = document.getElementById("search-results");
 const input = document.getElementById("search");
 const form = input && input.form;
+const baseTitle = document.title;
 let seq = 0;
 let status;
 let body;
@@ -259,7 +260,7 @@ async function run(moveFocus) {
   const s = state();
   const mine = ++seq;
   if (input && document.activeElement !== input) input.value = s.q;
-  document.title = (s.q ? `${s.q} - ` : "") + "Search for a medicine";
+  document.title = (s.q ? `${s.q} – ` : "") + baseTitle;
   if (!s.q.trim()) {
     body.replaceChildren();
     status.textContent = "";
