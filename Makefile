@@ -85,6 +85,7 @@ bench-search: $(BIN)
 	test -f $(BENCH_DIR)/pagefind/pagefind.js || (cd $(BENCH_DIR)/pf && npx pagefind --site $(BENCH_DIR)/site \
 		--glob 'documents/*/index.html' --output-path $(BENCH_DIR)/pagefind)
 	cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && \
+		node engines-agree.mjs $(BENCH_DIR)/site $(CURDIR)/$(BIN) && \
 		node bench-search.mjs $(BENCH_DIR)/site $(BENCH_DIR)/pagefind
 
 clean:

@@ -210,11 +210,11 @@ async function querySet() {
   return [
     ["rare term", { query: rare + " " }],
     ["common term", { query: "the " }],
-    ["two-word AND", { query: "paracetamol tablets " }],
-    ["typo", { query: "paracetanol " }],
+    ["two-word AND", { query: "amoxicillin capsules " }],
+    ["typo", { query: "amoxicilin " }],
     ["licence number", { query: lic.licences[0].display }],
     ["short prefix", { query: "am" }],
-    ["filtered (PIL)", { query: "ibuprofen ", types: ["PIL"] }],
+    ["filtered (PIL)", { query: "amoxicillin ", types: ["PIL"] }],
   ];
 }
 
