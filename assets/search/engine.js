@@ -282,51 +282,60 @@ export class Index {
       if (e) product = this.bits(e.docs);
     }
 
-    // Score, bucketing by score: ids come in increasing order, so each
-    // bucket is already in tie-break order.
-    const buckets = new Map();
-    const levels = ws.map((w) => w.entries.map((e) => e.levels.map((l) => [l.level, this.bits(l.bm)])));
+    // Score with bit-set passes: for each word, its levels from the highest
+    // (over all its entries) give each result not yet scored that level;
+    // then the exact-form bonus and the fallback's bonus.
+    const L = this.m.levels;
+    const sc = this.scores && this.scores.length === this.m.docs ? this.scores : (this.scores = new Int32Array(this.m.docs));
+    const add = (mask, v) => {
+      for (let x = 0; x < mask.length; x++) {
+        for (let b = mask[x]; b; b &= b - 1) sc[x * 32 + 31 - Math.clz32(b & -b)] += v;
+      }
+    };
+    let maxScore = 0;
+    ws.forEach((w, i) => {
+      const inWord = and(final, sets[i]);
+      const left = inWord.slice();
+      const ls = w.entries.flatMap((e) => e.levels).sort((p, q) => q.level - p.level);
+      for (const l of ls) {
+        const got = and(left, this.bits(l.bm));
+        for (let x = 0; x < got.length; x++) left[x] &= ~got[x];
+        add(got, l.level);
+      }
+      for (let x = 0; x < left.length; x++) inWord[x] &= ~left[x]; // no level: not matched
+      if (w.exact) add(and(inWord, w.exact), 1);
+      if (res.fallback) add(inWord, 2 * L);
+      maxScore += L + 1 + (res.fallback ? 2 * L : 0);
+    });
+    // Rank: count each score, find the scores the page needs, then take
+    // their ids in increasing order (the tie-break) in one pass.
+    const hist = new Int32Array(maxScore + 2);
+    const P = maxScore + 1; // the product's documents, first
+    const scoreOf = (id) => (product && has(product, id) ? P : sc[id]);
     for (let x = 0; x < final.length; x++) {
-      let word = final[x];
-      while (word) {
-        const bit = 31 - Math.clz32(word & -word);
-        word &= word - 1;
-        const id = x * 32 + bit;
-        let s = 0;
-        let nm = 0;
-        for (let i = 0; i < ws.length; i++) {
-          let best = 0;
-          for (const ls of levels[i]) {
-            for (const [l, set] of ls) {
-              if (l <= best) break;
-              if (has(set, id)) {
-                best = l;
-                break;
-              }
-            }
-          }
-          if (best === 0 || !has(sets[i], id)) continue;
-          nm++;
-          s += best;
-          if (ws[i].exact && has(ws[i].exact, id)) s++;
-        }
-        if (res.fallback) s += nm * 2 * this.m.levels;
-        if (product && has(product, id)) s = PRODUCT_SCORE;
-        let b = buckets.get(s);
-        if (!b) buckets.set(s, (b = []));
-        b.push(id);
+      for (let b = final[x]; b; b &= b - 1) {
+        hist[scoreOf(x * 32 + 31 - Math.clz32(b & -b))]++;
         res.total++;
       }
     }
-    const ranked = [];
     const from = page * size;
-    for (const s of [...buckets.keys()].sort((a, b) => b - a)) {
-      for (const id of buckets.get(s)) {
-        if (ranked.length >= from + size) break;
-        ranked.push([id, s]);
+    const need = new Map();
+    for (let v = P, at = 0; v >= 0 && at < from + size; v--) {
+      if (hist[v] && at + hist[v] > from) need.set(v, { skip: Math.max(0, from - at), take: Math.min(from + size, at + hist[v]) - Math.max(from, at), ids: [] });
+      at += hist[v];
+    }
+    for (let x = 0; x < final.length; x++) {
+      for (let b = final[x]; b; b &= b - 1) {
+        const id = x * 32 + 31 - Math.clz32(b & -b);
+        const n = need.get(scoreOf(id));
+        if (n) {
+          if (n.skip) n.skip--;
+          else if (n.ids.length < n.take) n.ids.push(id);
+        }
+        sc[id] = 0;
       }
     }
-    const pageIds = ranked.slice(from, from + size);
+    const pageIds = [...need].flatMap(([v, n]) => n.ids.map((id) => [id, v === P ? PRODUCT_SCORE : v]));
     const files = await Promise.all(pageIds.map(([id]) => this.cardFile(Math.floor(id / this.m.cardsPerFile))));
     pageIds.forEach(([id, score], i) => {
       const c = files[i][id % this.m.cardsPerFile];
