@@ -4,8 +4,8 @@
 // as a text node; query words are marked with <mark> elements.
 import { Index } from "./engine.js";
 import { parseQuery, analyze } from "./analysis.js";
+import { loader } from "./load.js";
 
-const IDX = "/search/idx/";
 const TYPES = {
   SPC: "Summary of Product Characteristics",
   PIL: "Patient Information Leaflet",
@@ -30,24 +30,7 @@ const SECTIONS = {
 const PAGE_SIZE = 10;
 const MONTHS = "January February March April May June July August September October November December".split(" ");
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-// load fetches one index file, retrying network failures and server errors
-// with backoff. The manifest is revalidated; every other name is immutable.
-export async function load(name, tries = 3) {
-  for (let i = 0; ; i++) {
-    let retry = true;
-    try {
-      const r = await fetch(IDX + name, name === "manifest.bin" ? { cache: "no-cache" } : {});
-      if (r.ok) return new Uint8Array(await r.arrayBuffer());
-      retry = r.status >= 500 || r.status === 408 || r.status === 429;
-      throw new Error(`${name}: HTTP ${r.status}`);
-    } catch (e) {
-      if (!retry || i >= tries - 1) throw e;
-    }
-    await sleep(300 * 3 ** i);
-  }
-}
+const load = loader("/search/idx/");
 
 let index = null;
 const open = () => {

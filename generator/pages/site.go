@@ -145,7 +145,7 @@ func writeHTML(out *output, r *renderer, c *catalogue.Catalogue, v *catalogue.Vi
 	// that all are fetched at once and each is checked against its SRI
 	// hash; page.js imports the others.
 	searchScripts := []string{"/assets/search/page.js", "/assets/search/engine.js",
-		"/assets/search/format.js", "/assets/search/analysis.js"}
+		"/assets/search/format.js", "/assets/search/analysis.js", "/assets/search/load.js"}
 	active := 0
 	for _, p := range v.Products {
 		if p.Status == catalogue.Active {
