@@ -57,6 +57,7 @@ function state() {
   return {
     q: p.get("q") || "",
     types: p.getAll("type").filter((t) => t in TYPES),
+    territory: ["GB", "NI"].includes(p.get("territory")) ? p.get("territory") : "",
     section: p.get("section") || "",
     page: Math.max(1, parseInt(p.get("page"), 10) || 1),
     exact: p.get("exact") === "1",
@@ -67,6 +68,7 @@ function href(s) {
   const p = new URLSearchParams();
   if (s.q) p.set("q", s.q);
   for (const t of s.types) p.append("type", t);
+  if (s.territory) p.set("territory", s.territory);
   if (s.section) p.set("section", s.section);
   if (s.exact) p.set("exact", "1");
   if (s.page > 1) p.set("page", s.page);
@@ -187,7 +189,7 @@ function noResults(s) {
       el("li", {}, "checking the spelling of the medicine or substance"),
       el("li", {}, "searching by active substance (for example paracetamol) rather than brand"),
       el("li", {}, "searching a licence number as written on the pack, for example PL 12345/0010"),
-      (s.types.length || s.section) && el("li", {}, "removing filters or searching the whole document"),
+      (s.types.length || s.territory || s.section) && el("li", {}, "removing filters or searching the whole document"),
       el("li", {}, "browsing the ", el("a", { class: "govuk-link", href: "/a-z/" }, "A to Z of active substances"))),
   ];
 }
@@ -208,6 +210,7 @@ function setup() {
     const s = { ...state(), page: 1 };
     s.types = [...filters.querySelectorAll("input[name=type]:checked")].map((i) => i.value);
     s.section = filters.querySelector("select").value;
+    s.territory = filters.querySelector("input[name=territory]:checked").value;
     history.pushState(null, "", href(s));
     run(false);
   });
@@ -224,6 +227,14 @@ function drawFilters(s, m, res) {
       el("input", { class: "govuk-checkboxes__input", id: "type-" + t, name: "type", type: "checkbox", value: t, checked: s.types.includes(t) }),
       el("label", { class: "govuk-label govuk-checkboxes__label", for: "type-" + t }, `${TYPES[t]} (${n})`)));
   }
+  const terr = (res && res.facets.territories) || {};
+  const within = (t) => (terr[t] || 0) + (terr.UK || 0) + (terr[""] || 0);
+  const radios = el("div", { class: "govuk-radios govuk-radios--small" });
+  for (const [v, label, n] of [["", "All of the UK", Object.values(terr).reduce((a, b) => a + b, 0)], ["GB", "Great Britain", within("GB")], ["NI", "Northern Ireland", within("NI")]]) {
+    radios.append(el("div", { class: "govuk-radios__item" },
+      el("input", { class: "govuk-radios__input", id: "territory-" + (v || "all"), name: "territory", type: "radio", value: v, checked: s.territory === v }),
+      el("label", { class: "govuk-label govuk-radios__label", for: "territory-" + (v || "all") }, `${label} (${n})`)));
+  }
   const select = el("select", { class: "govuk-select", id: "search-section", name: "section" }, el("option", { value: "" }, "The whole document"));
   for (const name of new Set(m.sections.map((d) => d.name))) {
     select.append(el("option", { value: name, selected: s.section === name }, SECTIONS[name] || name));
@@ -231,6 +242,8 @@ function drawFilters(s, m, res) {
   filters.replaceChildren(
     el("div", { class: "govuk-form-group" }, el("fieldset", { class: "govuk-fieldset" },
       el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s" }, "Document type"), boxes)),
+    el("div", { class: "govuk-form-group" }, el("fieldset", { class: "govuk-fieldset" },
+      el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s" }, "Where the medicine is licensed"), radios)),
     el("div", { class: "govuk-form-group" },
       el("label", { class: "govuk-label govuk-label--s", for: "search-section" }, "Search within"), select),
   );
@@ -259,7 +272,7 @@ async function run(moveFocus) {
       try {
         ix = await open();
         const section = ix.m.sections.some((d) => d.name === s.section || d.id === s.section) ? s.section : "";
-        res = await ix.search({ query: s.q, types: s.types, section, page: s.page - 1, pageSize: PAGE_SIZE, noCorrect: s.exact });
+        res = await ix.search({ query: s.q, types: s.types, territory: s.territory, section, page: s.page - 1, pageSize: PAGE_SIZE, noCorrect: s.exact });
         break;
       } catch (e) {
         index = null;

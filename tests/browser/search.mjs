@@ -82,6 +82,13 @@ export async function searchChecks(browser, { base, fixtureBase, pass, fail }) {
     await settled();
     check(JSON.stringify(await headings()) === JSON.stringify(firstPage), "a reload gives the same view");
 
+    // Territory: Northern Ireland keeps NI, UK-wide and unknown-territory documents.
+    await page.getByLabel(/Northern Ireland/).check();
+    await page.waitForFunction(() => new URLSearchParams(location.search).get("territory") === "NI");
+    await settled();
+    const niCount = parseInt((await page.locator("label[for=territory-NI]").innerText()).match(/\((\d+)\)/)[1], 10);
+    check(parseInt((await status().innerText()).replace(/,/g, ""), 10) === niCount, `territory filter: ${await status().innerText()}, label said ${niCount}`);
+
     // Licence number.
     await page.goto(fixtureBase + "/search/?q=" + encodeURIComponent("PL 12345/0001"));
     await page.getByRole("button", { name: /I understand/ }).click();
