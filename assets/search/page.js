@@ -300,7 +300,14 @@ async function run(moveFocus) {
   const prefix = q.open && q.tokens.length ? q.tokens[q.tokens.length - 1].term : "";
   const kids = [];
   if (res.corrected) {
-    kids.push(el("p", { class: "govuk-body mip-corrected" }, "Showing results for ", el("strong", {}, res.corrected), ". ",
+    // What was typed, with each corrected word replaced; the engine's own
+    // form (its stems) when a correction is inside a longer word.
+    let shown = s.q.trim().split(/\s+/).map((w) => {
+      const t = parseQuery(w + " ").tokens;
+      return t.length === 1 && fixes.has(t[0].term) ? fixes.get(t[0].term) : w;
+    }).join(" ");
+    if (shown === s.q.trim()) shown = res.corrected;
+    kids.push(el("p", { class: "govuk-body mip-corrected" }, "Showing results for ", el("strong", {}, shown), ". ",
       link({ ...s, page: 1, exact: true }, ["Search instead for ", el("strong", {}, s.q.trim())])));
   }
   if (res.fallback && res.total) {

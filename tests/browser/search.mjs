@@ -89,6 +89,12 @@ export async function searchChecks(browser, { base, fixtureBase, pass, fail }) {
     const niCount = parseInt((await page.locator("label[for=territory-NI]").innerText()).match(/\((\d+)\)/)[1], 10);
     check(parseInt((await status().innerText()).replace(/,/g, ""), 10) === niCount, `territory filter: ${await status().innerText()}, label said ${niCount}`);
 
+    // A corrected word among others: the others stay as typed.
+    await page.locator("#search").fill("paracetanol tablets");
+    await page.waitForFunction(() => /Showing results for/.test(document.querySelector(".mip-corrected")?.textContent || "") && new URLSearchParams(location.search).get("q") === "paracetanol tablets");
+    const shown = await page.locator(".mip-corrected strong").first().innerText();
+    check(shown === "paracetamol tablets", `correction shown in the words typed: ${shown}`);
+
     // Licence number.
     await page.goto(fixtureBase + "/search/?q=" + encodeURIComponent("PL 12345/0001"));
     await page.getByRole("button", { name: /I understand/ }).click();
