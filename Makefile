@@ -7,7 +7,7 @@ ADDR    ?= 127.0.0.1:8080
 DOCS    ?= 500
 SEED    ?= 1
 
-.PHONY: all demo demo-build test test-browser vet fuzz bench bench-pdf bench-site bench-publish bench-state clean
+.PHONY: all demo demo-build test test-browser vet fuzz bench bench-pdf bench-site bench-search bench-publish bench-state clean
 
 all: $(BIN)
 
@@ -30,6 +30,8 @@ demo-build: $(BIN)
 ## test: vet and run every test; the browser checks too when Chromium is installed
 test: vet
 	$(GO) test -count=1 ./...
+	@if command -v node >/dev/null; then node --test assets/search/; \
+		else echo "node is not installed: skipping the search client's tests"; fi
 	@if command -v chromium >/dev/null; then $(MAKE) test-browser; \
 		else echo "chromium is not installed: skipping make test-browser"; fi
 
@@ -79,6 +81,25 @@ bench-publish:
 ## bench-state: a fresh runner's pull of a 2,000-document bucket state through the S3 driver
 bench-state:
 	$(GO) test -run '^$$' -bench BenchmarkFreshRunner -benchtime 2x ./generator/statestore/
+
+## bench-search: the search client in headless Chromium (DevTools protocol) on a 20k-document
+## sample, beside Pagefind 1.6.0 over the same document pages: cold bytes and dependent fetches
+## per query, warm compute time. Slow the first time (sample, build with text, Pagefind index);
+## later runs reuse $(BENCH_DIR).
+BENCH_DIR  ?= /tmp/mip-bench-search
+BENCH_DOCS ?= 20000
+bench-search: $(BIN)
+	test -d $(BENCH_DIR)/export || $(BIN) sample --out $(BENCH_DIR)/export --documents $(BENCH_DOCS)
+	test -f $(BENCH_DIR)/site/search/idx/manifest.bin || $(BIN) build --sentinel $(BENCH_DIR)/export/sentinel \
+		--legacy-csv $(BENCH_DIR)/export/legacy/export.csv --pars $(BENCH_DIR)/export/pars \
+		--out $(BENCH_DIR)/site --state $(BENCH_DIR)/state 2>/dev/null
+	test -x $(BENCH_DIR)/pf/node_modules/.bin/pagefind || (mkdir -p $(BENCH_DIR)/pf && cd $(BENCH_DIR)/pf && \
+		npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error pagefind@1.6.0)
+	test -f $(BENCH_DIR)/pagefind/pagefind.js || (cd $(BENCH_DIR)/pf && npx pagefind --site $(BENCH_DIR)/site \
+		--glob 'documents/*/index.html' --output-path $(BENCH_DIR)/pagefind)
+	cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && \
+		node engines-agree.mjs $(BENCH_DIR)/site $(CURDIR)/$(BIN) && \
+		node bench-search.mjs $(BENCH_DIR)/site $(BENCH_DIR)/pagefind
 
 clean:
 	rm -rf bin $(DEMO) tests/browser/.site tests/browser/node_modules

@@ -86,6 +86,15 @@ func loadAssets(min *minifier) (*assetSet, error) {
 		return all[i].Logical < all[j].Logical
 	})
 	for _, a := range all {
+		if path.Ext(a.Logical) == ".js" {
+			a.data = resolveImports(a.Logical, a.data)
+		}
+	}
+	all, err = dependencyOrder(all)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range all {
 		if seen := set.byLogical[a.Logical]; seen != nil {
 			return nil, fmt.Errorf("two assets are published as %s", a.Logical)
 		}
@@ -127,4 +136,53 @@ func (s *assetSet) write(o *output) error {
 		return err
 	}
 	return o.raw("licences/govuk-frontend.txt", lic)
+}
+
+// relativeImport is a static or dynamic import of a module in the same
+// directory: from "./format.js", import("./format.js").
+var relativeImport = regexp.MustCompile(`(\bfrom\s*|\bimport\s*\(?\s*)"\./([A-Za-z0-9_-]+\.js)"`)
+
+// resolveImports rewrites a module's relative imports to the logical names
+// of the modules they name, which the fingerprinting then replaces by their
+// published names (relative names would miss the content hash). The
+// sources keep relative imports so that Node runs them as they are.
+func resolveImports(logical string, data []byte) []byte {
+	dir := path.Dir(logical)
+	return relativeImport.ReplaceAll(data, []byte(`${1}"`+dir+`/${2}"`))
+}
+
+// dependencyOrder orders the assets so that each comes after every asset
+// its text names, keeping the given order otherwise: a name must be known
+// before anything refers to it.
+func dependencyOrder(all []*asset) ([]*asset, error) {
+	out := make([]*asset, 0, len(all))
+	done := map[*asset]bool{}
+	refers := func(a, b *asset) bool {
+		return a != b && mediaTypes[path.Ext(a.Logical)] != "" && strings.Contains(string(a.data), b.Logical)
+	}
+	for len(out) < len(all) {
+		progress := false
+		for _, a := range all {
+			if done[a] {
+				continue
+			}
+			ready := true
+			for _, b := range all {
+				if !done[b] && refers(a, b) {
+					ready = false
+					break
+				}
+			}
+			if ready {
+				done[a] = true
+				out = append(out, a)
+				progress = true
+				break
+			}
+		}
+		if !progress {
+			return nil, fmt.Errorf("assets refer to each other in a cycle")
+		}
+	}
+	return out, nil
 }

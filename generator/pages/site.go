@@ -141,6 +141,11 @@ func writeHTML(out *output, r *renderer, c *catalogue.Catalogue, v *catalogue.Vi
 			live++
 		}
 	}
+	// The search client's modules, each with its own script element so
+	// that all are fetched at once and each is checked against its SRI
+	// hash; page.js imports the others.
+	searchScripts := []string{"/assets/search/page.js", "/assets/search/engine.js",
+		"/assets/search/format.js", "/assets/search/analysis.js", "/assets/search/load.js"}
 	active := 0
 	for _, p := range v.Products {
 		if p.Status == catalogue.Active {
@@ -159,7 +164,7 @@ func writeHTML(out *output, r *renderer, c *catalogue.Catalogue, v *catalogue.Vi
 		{"az", &page{Path: "/a-z/", Title: "Active substances from A to Z", Nav: "a-z", HeaderSearch: true,
 			Crumbs: []crumb{homeCrumb}, Data: letterData{Letters: all}}},
 		{"search", &page{Path: "/search/", Title: "Search for a medicine", Nav: "search",
-			Crumbs: []crumb{homeCrumb}}},
+			Crumbs: []crumb{homeCrumb}, Scripts: searchScripts}},
 		{"notfound", &page{Path: "/404.html", Title: "Page not found", HeaderSearch: true,
 			Crumbs: []crumb{homeCrumb}}},
 		{"moved", &page{Path: "/product/", Title: "This page has moved", HeaderSearch: true,

@@ -16,8 +16,8 @@ const maxCompletions = 10
 
 // resolve finds the index terms of one query word: the term itself; for the
 // unfinished last word, every term it is a prefix of; and when neither
-// exists, the nearest term within the typo tolerance.
-func (ix *Index) resolve(t analysis.Token, open bool) (*word, []string, *Correction, error) {
+// exists, the nearest term within the typo tolerance (when correct is set).
+func (ix *Index) resolve(t analysis.Token, open, correct bool) (*word, []string, *Correction, error) {
 	w := &word{token: t, term: t.Term, matches: roaring.New()}
 	var completions []string
 	switch {
@@ -59,7 +59,7 @@ func (ix *Index) resolve(t analysis.Token, open bool) (*word, []string, *Correct
 		}
 	}
 	var corr *Correction
-	if len(w.entries) == 0 && t.Kind == analysis.KindWord {
+	if correct && len(w.entries) == 0 && t.Kind == analysis.KindWord {
 		to, err := ix.correct(t.Term)
 		if err != nil {
 			return nil, nil, nil, err

@@ -34,6 +34,9 @@ type Request struct {
 	// SubstanceCounts asks for Facets.Substances, which reads the facet
 	// shards of the page's substances; a client shows them on demand.
 	SubstanceCounts bool `json:"substanceCounts,omitempty"`
+	// NoCorrect searches the words as typed, without typo tolerance (the
+	// "search instead for" link under a corrected query).
+	NoCorrect bool `json:"noCorrect,omitempty"`
 }
 
 // A Hit is one result.
@@ -108,7 +111,7 @@ func (ix *Index) Search(req Request) (*Result, error) {
 		}
 		seen[t.Term] = true
 		open := q.Open && i == len(q.Tokens)-1
-		w, completions, corr, err := ix.resolve(t, open)
+		w, completions, corr, err := ix.resolve(t, open, !req.NoCorrect)
 		if err != nil {
 			return nil, err
 		}

@@ -18,6 +18,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { chromium } from "playwright-core";
 import Ajv2020 from "ajv/dist/2020.js";
+import { searchChecks } from "./search.mjs";
 import addFormats from "ajv-formats";
 
 const require = createRequire(import.meta.url);
@@ -73,12 +74,16 @@ const types = {
 };
 
 // A static server like the CDN: directory index, 404.html, the CSP.
-async function serve() {
+// serve serves the site; with idx, its /search/idx/ comes from that folder.
+async function serve(idx) {
   const headers = await siteHeaders();
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, "http://localhost");
     let file = path.join(site, decodeURIComponent(url.pathname));
-    if (!file.startsWith(site)) {
+    if (idx && url.pathname.startsWith("/search/idx/")) {
+      file = path.join(idx, decodeURIComponent(url.pathname.slice("/search/idx/".length)));
+    }
+    if (!file.startsWith(site) && !(idx && file.startsWith(idx))) {
       res.writeHead(400).end();
       return;
     }
@@ -333,14 +338,23 @@ async function schemaCheck(files) {
 const files = await walk(site);
 const server = await serve();
 const base = `http://127.0.0.1:${server.address().port}`;
+const fixture = await serve(path.resolve(import.meta.dirname, "../../searchidx/testdata/conformance/idx"));
+const fixtureBase = `http://127.0.0.1:${fixture.address().port}`;
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || "/usr/bin/chromium", args: ["--no-sandbox"] });
 try {
-  await axeCheck(browser, base, await pagesToCheck());
-  await keyboardWalk(browser, base);
-  await legacyRedirects(browser, base);
+  await searchChecks(browser, { base, fixtureBase, pass, fail });
+  if (!process.env.SEARCH_ONLY) {
+    await axeCheck(browser, base, await pagesToCheck());
+    await keyboardWalk(browser, base);
+    await legacyRedirects(browser, base);
+  }
 } finally {
   await browser.close();
   server.close();
+  fixture.close();
+}
+if (process.env.SEARCH_ONLY) {
+  process.exit(failures ? 1 : 0);
 }
 const extra = [];
 for (const dir of process.argv.slice(3)) {

@@ -1,0 +1,385 @@
+// Decoding of the search index files (searchidx/FORMAT.md): the manifest,
+// term shards and card files, and the parts of roaring's portable
+// serialisation the index uses. Keys are kept as byte strings (one char per
+// UTF-8 byte) so that comparisons and prefixes are byte-wise, as in Go.
+
+export class FormatError extends Error {}
+const fail = (what, off) => {
+  throw new FormatError(`malformed index file: ${what} at byte ${off}`);
+};
+
+const utf8 = new TextDecoder();
+const utf8enc = new TextEncoder();
+
+// bin returns the byte string of s; text undoes it.
+export const bin = (s) => String.fromCharCode(...utf8enc.encode(s));
+export const text = (b) => utf8.decode(Uint8Array.from(b, (c) => c.charCodeAt(0)));
+
+class Reader {
+  constructor(b) {
+    this.b = b;
+    this.off = 0;
+  }
+  uvarint() {
+    let v = 0;
+    let mul = 1;
+    for (let i = 0; i < 10; i++) {
+      if (this.off >= this.b.length) fail("bad varint", this.off);
+      const c = this.b[this.off++];
+      v += (c & 0x7f) * mul;
+      if (c < 0x80) {
+        if (v > Number.MAX_SAFE_INTEGER) fail("varint too large", this.off);
+        return v;
+      }
+      mul *= 128;
+    }
+    fail("bad varint", this.off);
+  }
+  count(min) {
+    const v = this.uvarint();
+    if (v > Math.floor((this.b.length - this.off) / min) + 1) fail("count too large", this.off);
+    return v;
+  }
+  byte() {
+    if (this.off >= this.b.length) fail("unexpected end", this.off);
+    return this.b[this.off++];
+  }
+  bytes(n) {
+    if (n > this.b.length - this.off) fail("length past end", this.off);
+    const p = this.b.subarray(this.off, this.off + n);
+    this.off += n;
+    return p;
+  }
+  // bstr reads a str as a byte string; str as text.
+  bstr() {
+    const p = this.bytes(this.uvarint());
+    let s = "";
+    for (let i = 0; i < p.length; i += 4096) s += String.fromCharCode(...p.subarray(i, i + 4096));
+    return s;
+  }
+  str() {
+    return utf8.decode(this.bytes(this.uvarint()));
+  }
+  magic(m) {
+    for (let i = 0; i < 4; i++) if (this.byte() !== m.charCodeAt(i)) fail("bad magic, want " + m, this.off);
+    if (this.byte() !== 1) fail("version, want 1", this.off);
+  }
+  // bitmap checks the shape of a roaring bitmap and returns a lazy handle.
+  bitmap() {
+    const n = this.uvarint();
+    const start = this.off;
+    this.bytes(n);
+    const used = roaring(this.b, start, start + n, null);
+    if (used !== n) fail(`bitmap uses ${used} of ${n} bytes`, start);
+    return { b: this.b, off: start, end: start + n, set: null };
+  }
+  done() {
+    if (this.off !== this.b.length) fail("trailing bytes", this.off);
+  }
+}
+
+const u16 = (b, i) => b[i] | (b[i + 1] << 8);
+const u32 = (b, i) => (b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (b[i + 3] << 24)) >>> 0;
+
+// roaring reads a portable-format bitmap in b[off:end]. With out (a
+// Uint32Array bit set) it sets the bitmap's values there and checks them;
+// it returns the number of bytes the bitmap uses.
+function roaring(b, off, end, out) {
+  const need = (p) => {
+    if (p > end) fail("bitmap past end", off);
+  };
+  need(off + 4);
+  const cookie = u32(b, off);
+  let size;
+  let runs = null;
+  let p;
+  if ((cookie & 0xffff) === 12347) {
+    size = (cookie >>> 16) + 1;
+    runs = off + 4;
+    p = runs + ((size + 7) >> 3);
+  } else if (cookie === 12346) {
+    need(off + 8);
+    size = u32(b, off + 4);
+    p = off + 8;
+  } else fail("bad bitmap cookie", off);
+  if (size > 65536) fail("bitmap too large", off);
+  const header = p;
+  p += 4 * size;
+  if (!runs || size >= 4) p += 4 * size; // offsets
+  need(p);
+  const limit = out ? out.length * 32 : 0;
+  let lastKey = -1;
+  for (let k = 0; k < size; k++) {
+    const key = u16(b, header + 4 * k);
+    const card = u16(b, header + 4 * k + 2) + 1;
+    if (key <= lastKey) fail("bitmap keys out of order", off);
+    lastKey = key;
+    const base = key * 65536;
+    if (runs && b[runs + (k >> 3)] & (1 << (k & 7))) {
+      need(p + 2);
+      const n = u16(b, p);
+      need(p + 2 + 4 * n);
+      if (out) {
+        let total = 0;
+        let next = 0;
+        for (let r = 0; r < n; r++) {
+          const s = u16(b, p + 2 + 4 * r);
+          const l = u16(b, p + 4 + 4 * r);
+          if (s < next || s + l > 65535) fail("bad run", off);
+          next = s + l + 2;
+          total += l + 1;
+          if (base + s + l >= limit) fail("document id out of range", off);
+          setRange(out, base + s, base + s + l + 1);
+        }
+        if (total !== card) fail("bad run cardinality", off);
+      }
+      p += 2 + 4 * n;
+    } else if (card > 4096) {
+      need(p + 8192);
+      if (out) {
+        let total = 0;
+        for (let w = 0; w < 2048; w++) {
+          const v = u32(b, p + 4 * w);
+          if (v) {
+            if (base + w * 32 + 31 - Math.clz32(v) >= limit) fail("document id out of range", off);
+            out[(base >>> 5) + w] |= v;
+            total += popcount(v);
+          }
+        }
+        if (total !== card) fail("bad bitmap cardinality", off);
+      }
+      p += 8192;
+    } else {
+      need(p + 2 * card);
+      if (out) {
+        let prev = -1;
+        for (let i = 0; i < card; i++) {
+          const v = u16(b, p + 2 * i);
+          if (v <= prev) fail("bitmap values out of order", off);
+          prev = v;
+          const id = base + v;
+          if (id >= limit) fail("document id out of range", off);
+          out[id >>> 5] |= 1 << (id & 31);
+        }
+      }
+      p += 2 * card;
+    }
+  }
+  return p - off;
+}
+
+export function popcount(v) {
+  v -= (v >>> 1) & 0x55555555;
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+// setRange sets bits lo..hi-1.
+export function setRange(s, lo, hi) {
+  while (lo < hi && lo & 31) {
+    s[lo >>> 5] |= 1 << (lo & 31);
+    lo++;
+  }
+  while (lo + 32 <= hi) {
+    s[lo >>> 5] = 0xffffffff;
+    lo += 32;
+  }
+  while (lo < hi) {
+    s[lo >>> 5] |= 1 << (lo & 31);
+    lo++;
+  }
+}
+
+// bits returns the documents of a bitmap handle as a bit set of n documents.
+export function bits(h, n) {
+  if (!h.set) {
+    const s = new Uint32Array((n + 31) >>> 5);
+    roaring(h.b, h.off, h.end, s);
+    h.set = s;
+  }
+  return h.set;
+}
+
+const hex = (p) => Array.from(p, (c) => c.toString(16).padStart(2, "0")).join("");
+
+export const TERM = 0, FACET = 1, VOCAB = 2, PRODUCT = 3, UNION = 4;
+
+// kindOf returns the kind of the entry with the key.
+export function kindOf(key) {
+  switch (key[0]) {
+    case "#":
+      return FACET;
+    case "~":
+      return VOCAB;
+    case "*":
+      return UNION;
+  }
+  return key.includes(" ") ? PRODUCT : TERM;
+}
+
+export function decodeManifest(b) {
+  const r = new Reader(b);
+  r.magic("MIPM");
+  const m = {
+    docs: r.uvarint(),
+    levels: r.uvarint(),
+    cardsPerFile: r.uvarint(),
+    filesPerPack: r.uvarint(),
+    shardsPerPack: r.uvarint(),
+    sectionMaxDocs: r.uvarint(),
+    groups: [],
+    shards: [],
+    shardPacks: [],
+    packs: [],
+    sections: [],
+  };
+  if (m.docs > 2 ** 31) fail("too many documents", r.off);
+  let total = 0;
+  for (let i = r.count(3); i > 0; i--) {
+    const g = { type: r.str(), territory: r.str(), count: r.uvarint(), start: total };
+    total += g.count;
+    m.groups.push(g);
+  }
+  let prev = "";
+  for (let i = 0, n = r.count(2); i < n; i++) {
+    const shared = r.uvarint();
+    if (shared > prev.length) fail("shared prefix longer than previous key", r.off);
+    const first = prev.slice(0, shared) + r.bstr();
+    if ((i > 0 && first <= prev) || (i === 0 && first !== "")) fail("shard keys out of order", r.off);
+    m.shards.push(first);
+    prev = first;
+  }
+  for (const list of [m.shardPacks, m.packs]) {
+    for (let i = r.count(8); i > 0; i--) list.push(hex(r.bytes(8)));
+  }
+  for (let i = r.count(3); i > 0; i--) m.sections.push({ code: r.byte(), id: r.str(), name: r.str() });
+  r.done();
+  const cardFiles = Math.ceil(m.docs / m.cardsPerFile);
+  if (total !== m.docs) throw new FormatError(`groups hold ${total} documents, manifest says ${m.docs}`);
+  if (m.levels < 1 || m.levels > 255) throw new FormatError(`${m.levels} impact levels`);
+  if (m.shards.length === 0) throw new FormatError("no shards");
+  if (m.shardsPerPack < 1 || m.shardPacks.length !== Math.ceil(m.shards.length / m.shardsPerPack)) throw new FormatError("bad shard packs");
+  if (m.docs > 0 && (m.cardsPerFile < 1 || m.filesPerPack < 1)) throw new FormatError("bad card layout");
+  if (m.docs > 0 && m.packs.length !== Math.ceil(cardFiles / m.filesPerPack)) throw new FormatError("bad card packs");
+  return m;
+}
+
+export const shardName = (m, i) => `t-${m.shardPacks[Math.floor(i / m.shardsPerPack)]}-${i}.bin`;
+export const cardFileName = (m, f) => `c-${m.packs[Math.floor(f / m.filesPerPack)]}-${f}.bin`;
+
+// shardFor returns the shard that holds key, whether or not it exists.
+export function shardFor(m, key) {
+  let lo = 0;
+  let hi = m.shards.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (m.shards[mid] > key) hi = mid;
+    else lo = mid + 1;
+  }
+  return Math.max(lo - 1, 0);
+}
+
+// shardsWithPrefix returns the shards that may hold keys starting with prefix.
+export function shardsWithPrefix(m, prefix) {
+  const first = shardFor(m, prefix);
+  const out = [first];
+  for (let i = first + 1; i < m.shards.length && m.shards[i].startsWith(prefix); i++) out.push(i);
+  return out;
+}
+
+// hasUnion reports whether the index holds the union entry of prefix.
+export function hasUnion(m, prefix) {
+  let runes = 0;
+  for (let i = 0; i < prefix.length; i++) if ((prefix.charCodeAt(i) & 0xc0) !== 0x80) runes++;
+  return prefix !== "" && runes <= 2 && kindOf(prefix) === TERM && shardsWithPrefix(m, prefix).length >= 3;
+}
+
+export function decodeShard(b) {
+  const r = new Reader(b);
+  r.magic("MIPS");
+  const n = r.count(3);
+  const entries = [];
+  let prev = "";
+  for (let i = 0; i < n; i++) {
+    const shared = r.uvarint();
+    if (shared > prev.length) fail("shared prefix longer than previous key", r.off);
+    const e = { key: prev.slice(0, shared) + r.bstr(), levels: [], exact: [], sections: [], docs: null, df: 0, completions: [] };
+    if (i > 0 && e.key <= prev) fail("keys out of order", r.off);
+    const kind = kindOf(e.key);
+    if (kind === TERM || kind === UNION) {
+      let last = 256;
+      for (let j = r.count(2); j > 0; j--) {
+        const level = r.byte();
+        if (level >= last || level === 0) fail("levels not strictly decreasing", r.off);
+        last = level;
+        e.levels.push({ level, bm: r.bitmap() });
+      }
+      if (kind === UNION) {
+        for (let j = r.count(1); j > 0; j--) e.completions.push(r.bstr());
+      } else {
+        for (let j = r.count(2); j > 0; j--) e.exact.push({ surface: r.bstr(), bm: r.bitmap() });
+        for (let j = r.count(2); j > 0; j--) e.sections.push({ code: r.byte(), bm: r.bitmap() });
+      }
+    } else if (kind === VOCAB) {
+      e.df = r.uvarint();
+    } else {
+      e.docs = r.bitmap();
+    }
+    entries.push(e);
+    prev = e.key;
+  }
+  r.done();
+  return entries;
+}
+
+// lookup returns the entry of the shard with key, or null.
+export function lookup(entries, key) {
+  const i = lowerBound(entries, key);
+  return i < entries.length && entries[i].key === key ? entries[i] : null;
+}
+
+export function withPrefix(entries, prefix) {
+  let j = lowerBound(entries, prefix);
+  const out = [];
+  while (j < entries.length && entries[j].key.startsWith(prefix)) out.push(entries[j++]);
+  return out;
+}
+
+function lowerBound(entries, key) {
+  let lo = 0;
+  let hi = entries.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (entries[mid].key < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function decodeCards(b) {
+  const r = new Reader(b);
+  r.magic("MIPC");
+  const table = [];
+  for (let i = r.count(1); i > 0; i--) table.push(r.str());
+  const str = () => {
+    const i = r.uvarint();
+    if (i >= table.length) fail("string index out of range", r.off);
+    return table[i];
+  };
+  const list = () => {
+    const out = [];
+    for (let i = r.count(1); i > 0; i--) out.push(str());
+    return out;
+  };
+  const cards = [];
+  for (let i = r.count(10); i > 0; i--) {
+    const c = {};
+    for (const f of ["type", "territory", "product", "title", "date", "url", "snippet"]) c[f] = str();
+    c.substances = list();
+    c.licences = list();
+    c.size = r.uvarint();
+    cards.push(c);
+  }
+  r.done();
+  return cards;
+}
