@@ -21,6 +21,14 @@ export async function searchChecks(browser, { base, fixtureBase, pass, fail }) {
   const check = (ok, msg) => (ok ? pass("search: " + msg) : fail("search: " + msg));
   const status = () => page.locator("#search-status");
   const headings = () => page.locator(".mip-result__heading").allInnerTexts();
+  // changed waits for the status to say something other than before: the
+  // URL changes before the new results are drawn.
+  const changed = async (before) => {
+    await page.waitForFunction((b) => {
+      const s = document.querySelector("#search-status");
+      return s && s.textContent !== "" && s.textContent !== b;
+    }, before, { timeout: 10000 });
+  };
   const settled = async (want) => {
     await page.waitForFunction((w) => {
       const s = document.querySelector("#search-status");
@@ -59,7 +67,7 @@ export async function searchChecks(browser, { base, fixtureBase, pass, fail }) {
     // Filter by type.
     await page.getByLabel(/Patient Information Leaflet \(\d+\)/).check();
     await page.waitForFunction(() => new URLSearchParams(location.search).getAll("type").includes("PIL"));
-    await settled();
+    await changed(all);
     const tags = await page.locator(".mip-result .govuk-tag").allInnerTexts();
     check(tags.length > 0 && tags.every((t) => t === "PIL"), `type filter: ${tags.join(" ")}`);
     const filtered = await status().innerText();
@@ -83,9 +91,10 @@ export async function searchChecks(browser, { base, fixtureBase, pass, fail }) {
     check(JSON.stringify(await headings()) === JSON.stringify(firstPage), "a reload gives the same view");
 
     // Territory: Northern Ireland keeps NI, UK-wide and unknown-territory documents.
+    const beforeNI = await status().innerText();
     await page.getByLabel(/Northern Ireland/).check();
     await page.waitForFunction(() => new URLSearchParams(location.search).get("territory") === "NI");
-    await settled();
+    await changed(beforeNI);
     const niCount = parseInt((await page.locator("label[for=territory-NI]").innerText()).match(/\((\d+)\)/)[1], 10);
     check(parseInt((await status().innerText()).replace(/,/g, ""), 10) === niCount, `territory filter: ${await status().innerText()}, label said ${niCount}`);
 
