@@ -3,6 +3,7 @@ package sample
 import (
 	"fmt"
 	"math/rand/v2"
+	mlicence "mip/generator/licence"
 )
 
 // prefixes are every licence prefix, in the order the first products of a
@@ -42,17 +43,7 @@ func (l licence) titleForm() string {
 }
 
 // territory is the territory the prefix implies ("" for THR and NR).
-func (l licence) territory() string {
-	switch l.prefix {
-	case "PL", "PLPI":
-		return "UK"
-	case "PLGB", "THRGB", "NRGB":
-		return "GB"
-	case "PLNI", "THRNI", "NRNI":
-		return "NI"
-	}
-	return ""
-}
+func (l licence) territory() string { return mlicence.TerritoryOf(l.prefix) }
 
 // spell writes the licence number in one of the spellings found in real
 // records, the display form most often.

@@ -1,6 +1,10 @@
 package analysis
 
-import "strings"
+import (
+	"strings"
+
+	"mip/generator/licence"
+)
 
 // A Licence is a UK marketing authorisation number: a prefix, a five-digit
 // company number and a four-digit product number.
@@ -21,18 +25,8 @@ func (l Licence) Term() string {
 }
 
 // Territory returns the territory the prefix implies: UK, GB, NI, or "" for
-// THR and NR, which imply none.
-func (l Licence) Territory() string {
-	switch l.Prefix {
-	case "PL", "PLPI":
-		return "UK"
-	case "PLGB", "THRGB", "NRGB":
-		return "GB"
-	case "PLNI", "THRNI", "NRNI":
-		return "NI"
-	}
-	return ""
-}
+// THR and NR, which imply none (the catalogue's rule, licence.TerritoryOf).
+func (l Licence) Territory() string { return licence.TerritoryOf(l.Prefix) }
 
 // Longest first, so that "plgb" is not read as "pl" followed by "gb".
 var licencePrefixes = []string{"plgb", "plni", "plpi", "pl", "thrgb", "thrni", "thr", "nrgb", "nrni", "nr"}
