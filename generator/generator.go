@@ -225,7 +225,7 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 				return err
 			}
 		}
-		if err := pages.Write(pages.DirWriter{Root: root}, cat, view, pages.Options{
+		if err := pages.Write(&pages.DirWriter{Root: root}, cat, view, pages.Options{
 			Minify: true, BaseURL: o.BaseURL, Built: o.Now, Generation: cat.Generation, Changes: rep.Changes, Workers: o.Workers,
 			Sections: documentSections(cache)}); err != nil {
 			return err

@@ -57,14 +57,14 @@ func BenchmarkWrite(b *testing.B) {
 	c := syntheticCatalogue(b, 20000)
 	v := c.View()
 	n := htmlPages(v)
-	dirWriter := func(b *testing.B) DirWriter {
+	dirWriter := func(b *testing.B) *DirWriter {
 		dir := b.TempDir()
 		root, err := os.OpenRoot(dir)
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.Cleanup(func() { root.Close() })
-		return DirWriter{Root: root}
+		return &DirWriter{Root: root}
 	}
 	b.Run("site", func(b *testing.B) {
 		for b.Loop() {

@@ -69,7 +69,7 @@ func TestHostileNamesAreInert(t *testing.T) {
 		o.Sections = func(string) []Section {
 			return []Section{{ID: "s1", Number: "1", Heading: evilProduct, Text: evilTitle}}
 		}
-		if err := Write(DirWriter{Root: root}, c, c.View(), o); err != nil {
+		if err := Write(&DirWriter{Root: root}, c, c.View(), o); err != nil {
 			t.Fatal(err)
 		}
 		root.Close()

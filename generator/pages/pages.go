@@ -14,6 +14,7 @@ import (
 	"path"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"mip/generator/catalogue"
@@ -266,14 +267,20 @@ func writeJSON(w *output, name string, v any) error {
 }
 
 // DirWriter writes under a directory through an os.Root, so that no name can
-// escape it.
-type DirWriter struct{ Root *os.Root }
+// escape it. It is safe for concurrent use; the zero value needs Root set.
+type DirWriter struct {
+	Root *os.Root
+	made sync.Map // directories already made, so each is made once
+}
 
 // WriteFile writes data to name, making its directories.
-func (d DirWriter) WriteFile(name string, data []byte) error {
+func (d *DirWriter) WriteFile(name string, data []byte) error {
 	if dir := path.Dir(name); dir != "." {
-		if err := d.Root.MkdirAll(dir, 0o755); err != nil {
-			return fmt.Errorf("write %s: %w", name, err)
+		if _, ok := d.made.Load(dir); !ok {
+			if err := d.Root.MkdirAll(dir, 0o755); err != nil {
+				return fmt.Errorf("write %s: %w", name, err)
+			}
+			d.made.Store(dir, true)
 		}
 	}
 	if err := d.Root.WriteFile(name, data, 0o644); err != nil {
