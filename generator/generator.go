@@ -25,7 +25,6 @@ import (
 	"mip/generator/manifest"
 	"mip/generator/pages"
 	"mip/generator/statestore"
-	"mip/searchidx"
 )
 
 // Options configure a build.
@@ -230,7 +229,7 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 			Sections: documentSections(cache)}); err != nil {
 			return err
 		}
-		st, err := searchidx.Build(searchDocs(cat, view, cache), filepath.Join(dir, filepath.FromSlash(IndexDir)), searchidx.Options{Workers: o.Workers})
+		st, err := writeSearchIndex(filepath.Join(dir, filepath.FromSlash(IndexDir)), cat, view, cache, o.Workers)
 		if err != nil {
 			return fmt.Errorf("build search index: %w", err)
 		}

@@ -16,50 +16,58 @@ const IndexDir = "search/idx"
 // snippetSections are where a result's snippet comes from, best first.
 var snippetSections = []string{"spc-4.1", "pil-1", "par-1", "spc-1"}
 
-// searchDocs turns the live documents of the catalogue into the search
-// index's documents, with their text from the extraction cache (cache is nil
-// when text extraction was skipped).
-func searchDocs(cat *catalogue.Catalogue, view *catalogue.View, cache *extract.Cache) []searchidx.Doc {
-	var docs []searchidx.Doc
+// writeSearchIndex indexes the live documents of the catalogue into dir,
+// with their text from the extraction cache (cache is nil when text
+// extraction was skipped). Documents are streamed into the builder one at a
+// time, so no more than one document's text is held at once.
+func writeSearchIndex(dir string, cat *catalogue.Catalogue, view *catalogue.View, cache *extract.Cache, workers int) (searchidx.Stats, error) {
+	b := searchidx.NewBuilder(searchidx.Options{Workers: workers})
 	for _, d := range view.Documents {
 		if !d.Live() {
 			continue
 		}
-		sd := searchidx.Doc{Key: d.SHA256, Type: d.Type, Territory: d.Territory, Keywords: d.Keywords, Title: d.Title}
-		for _, id := range d.Products {
-			if p := cat.Products[id]; p != nil {
-				sd.Products = append(sd.Products, p.Name)
-			}
+		if err := b.Add(searchDoc(cat, d, cache)); err != nil {
+			return searchidx.Stats{}, err
 		}
-		for _, id := range d.Substances {
-			if s := cat.Substances[id]; s != nil {
-				sd.Substances = append(sd.Substances, s.Name)
-			}
-		}
-		for _, l := range d.Licences {
-			sd.Licences = append(sd.Licences, l.Display)
-		}
-		card := searchidx.Card{Title: d.Title, Substances: sd.Substances, Licences: sd.Licences,
-			Size: uint64(d.Size), URL: "/documents/" + d.SHA256 + "/"}
-		if len(sd.Products) > 0 {
-			card.Product = sd.Products[0]
-		}
-		if !d.Created.IsZero() {
-			card.Date = d.Created.Format("2006-01-02")
-		}
-		if cache != nil && d.Text != nil && d.Text.Available {
-			if t, ok := cache.Get(d.SHA256); ok {
-				t = t.As(d.Type)
-				for _, s := range t.Sections {
-					sd.Sections = append(sd.Sections, searchidx.Section{ID: s.ID, Heading: s.Heading, Text: s.Text})
-				}
-				card.Snippet = snippet(t.Sections)
-			}
-		}
-		sd.Card = card
-		docs = append(docs, sd)
 	}
-	return docs
+	return b.Write(dir)
+}
+
+// searchDoc turns one catalogue document into the search index's document.
+func searchDoc(cat *catalogue.Catalogue, d *catalogue.Document, cache *extract.Cache) searchidx.Doc {
+	sd := searchidx.Doc{Key: d.SHA256, Type: d.Type, Territory: d.Territory, Keywords: d.Keywords, Title: d.Title}
+	for _, id := range d.Products {
+		if p := cat.Products[id]; p != nil {
+			sd.Products = append(sd.Products, p.Name)
+		}
+	}
+	for _, id := range d.Substances {
+		if s := cat.Substances[id]; s != nil {
+			sd.Substances = append(sd.Substances, s.Name)
+		}
+	}
+	for _, l := range d.Licences {
+		sd.Licences = append(sd.Licences, l.Display)
+	}
+	card := searchidx.Card{Title: d.Title, Substances: sd.Substances, Licences: sd.Licences,
+		Size: uint64(d.Size), URL: "/documents/" + d.SHA256 + "/"}
+	if len(sd.Products) > 0 {
+		card.Product = sd.Products[0]
+	}
+	if !d.Created.IsZero() {
+		card.Date = d.Created.Format("2006-01-02")
+	}
+	if cache != nil && d.Text != nil && d.Text.Available {
+		if t, ok := cache.Get(d.SHA256); ok {
+			t = t.As(d.Type)
+			for _, s := range t.Sections {
+				sd.Sections = append(sd.Sections, searchidx.Section{ID: s.ID, Heading: s.Heading, Text: s.Text})
+			}
+			card.Snippet = snippet(t.Sections)
+		}
+	}
+	sd.Card = card
+	return sd
 }
 
 // documentSections gives the document pages the extracted text of each
