@@ -8,6 +8,7 @@ package catalogue
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -114,7 +115,7 @@ func (d *Document) SourceRef() (file, record string) {
 }
 
 // SortedDocuments returns the content addresses of every document, sorted.
-func (c *Catalogue) SortedDocuments() []string { return sortedKeys(c.Documents) }
+func (c *Catalogue) SortedDocuments() []string { return slices.Sorted(maps.Keys(c.Documents)) }
 
 // Live reports whether the document is listed and searchable.
 func (d *Document) Live() bool { return d.Status == Current }
@@ -208,7 +209,7 @@ func (c *Catalogue) index() {
 		c.substanceByKey[s.Key] = s
 	}
 	c.bySource = map[string][]*Document{}
-	for _, sha := range sortedKeys(c.Documents) {
+	for _, sha := range slices.Sorted(maps.Keys(c.Documents)) {
 		d := c.Documents[sha]
 		for _, s := range d.Sources {
 			c.bySource[s.ID] = append(c.bySource[s.ID], d)
@@ -364,7 +365,7 @@ func (c *Catalogue) Delete(ev ingest.Record, fl *finding.List) {
 // + create-new, with no link in the export) becomes a version history.
 func (c *Catalogue) LinkRevisions() {
 	byProductType := map[string][]*Document{}
-	for _, sha := range sortedKeys(c.Documents) {
+	for _, sha := range slices.Sorted(maps.Keys(c.Documents)) {
 		d := c.Documents[sha]
 		if d.Live() {
 			for _, p := range d.Products {
@@ -373,7 +374,7 @@ func (c *Catalogue) LinkRevisions() {
 			}
 		}
 	}
-	for _, sha := range sortedKeys(c.Documents) {
+	for _, sha := range slices.Sorted(maps.Keys(c.Documents)) {
 		old := c.Documents[sha]
 		if old.Status != Withdrawn || old.SupersededBy != "" {
 			continue
@@ -448,7 +449,7 @@ func (c *Catalogue) product(name string, lics []Licence) *Product {
 		var match *Product
 		n := 0
 		prefix := NameKey(name) + "|"
-		for _, k := range sortedKeys(c.productByKey) {
+		for _, k := range slices.Sorted(maps.Keys(c.productByKey)) {
 			if strings.HasPrefix(k, prefix) {
 				match = c.productByKey[k]
 				n++
@@ -513,13 +514,4 @@ func unionFold(a, b []string) []string {
 		}
 	}
 	return a
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -3,7 +3,9 @@ package catalogue
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"path"
+	"slices"
 	"strings"
 )
 
@@ -43,11 +45,11 @@ type HistoryDocument struct {
 // order.
 func (c *Catalogue) History() History {
 	h := History{Format: HistoryFormat, Version: HistoryVersion,
-		Documents: []HistoryDocument{}, Products: []*Product{}, Substances: []*Substance{}, Events: c.Ledger, AppliedExports: sortedKeys(c.Applied)}
+		Documents: []HistoryDocument{}, Products: []*Product{}, Substances: []*Substance{}, Events: c.Ledger, AppliedExports: slices.Sorted(maps.Keys(c.Applied))}
 	if h.Events == nil {
 		h.Events = []Event{}
 	}
-	for _, sha := range sortedKeys(c.Documents) {
+	for _, sha := range slices.Sorted(maps.Keys(c.Documents)) {
 		d := *c.Documents[sha]
 		d.Sources = make([]Source, len(d.Sources))
 		for i, s := range c.Documents[sha].Sources {
@@ -57,10 +59,10 @@ func (c *Catalogue) History() History {
 		}
 		h.Documents = append(h.Documents, HistoryDocument{URL: "/docs/" + sha + ".pdf", Document: d})
 	}
-	for _, id := range sortedKeys(c.Products) {
+	for _, id := range slices.Sorted(maps.Keys(c.Products)) {
 		h.Products = append(h.Products, c.Products[id])
 	}
-	for _, id := range sortedKeys(c.Substances) {
+	for _, id := range slices.Sorted(maps.Keys(c.Substances)) {
 		h.Substances = append(h.Substances, c.Substances[id])
 	}
 	return h

@@ -1,6 +1,8 @@
 package catalogue
 
 import (
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -40,7 +42,7 @@ var Letters = strings.Split("A B C D E F G H I J K L M N O P Q R S T U V W X Y Z
 func (c *Catalogue) View() *View {
 	v := &View{ByLetter: map[string][]*SubstanceView{}}
 	pv := map[string]*ProductView{}
-	for _, id := range sortedKeys(c.Products) {
+	for _, id := range slices.Sorted(maps.Keys(c.Products)) {
 		p := &ProductView{Product: c.Products[id], Status: Withdrawn}
 		for _, sid := range p.Product.Substances {
 			if s := c.Substances[sid]; s != nil {
@@ -50,7 +52,7 @@ func (c *Catalogue) View() *View {
 		sort.Slice(p.Substances, func(i, j int) bool { return p.Substances[i].Key < p.Substances[j].Key })
 		pv[id] = p
 	}
-	for _, sha := range sortedKeys(c.Documents) {
+	for _, sha := range slices.Sorted(maps.Keys(c.Documents)) {
 		d := c.Documents[sha]
 		v.Documents = append(v.Documents, d)
 		for _, pid := range d.Products {
@@ -66,7 +68,7 @@ func (c *Catalogue) View() *View {
 			}
 		}
 	}
-	for _, id := range sortedKeys(pv) {
+	for _, id := range slices.Sorted(maps.Keys(pv)) {
 		p := pv[id]
 		sortDocs(p.Current)
 		sort.SliceStable(p.History, func(i, j int) bool { return p.History[i].Created.After(p.History[j].Created) })
@@ -103,7 +105,7 @@ func (c *Catalogue) View() *View {
 			x.Documents = len(docsOf[s.ID])
 		}
 	}
-	for _, id := range sortedKeys(sv) {
+	for _, id := range slices.Sorted(maps.Keys(sv)) {
 		v.Substances = append(v.Substances, sv[id])
 	}
 	sort.SliceStable(v.Substances, func(i, j int) bool { return v.Substances[i].Key < v.Substances[j].Key })

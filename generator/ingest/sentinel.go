@@ -10,10 +10,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -348,21 +350,12 @@ func (l *jsonList) UnmarshalJSON(b []byte) error {
 	}
 	var nested map[string]jsonList
 	if err := json.Unmarshal(b, &nested); err == nil {
-		for _, k := range sortedKeys(nested) {
+		for _, k := range slices.Sorted(maps.Keys(nested)) {
 			*l = append(*l, nested[k]...)
 		}
 		return nil
 	}
 	return &json.UnmarshalTypeError{Value: "non-list", Type: reflect.TypeFor[[]string]()}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 type jsonRecord struct {
