@@ -24,6 +24,7 @@ import (
 	"mip/generator/ingest"
 	"mip/generator/manifest"
 	"mip/generator/pages"
+	"mip/generator/reuse"
 	"mip/generator/statestore"
 )
 
@@ -82,8 +83,16 @@ type Report struct {
 	Products       int                      `json:"products"`
 	Substances     int                      `json:"substances"`
 	Search         SearchStats              `json:"search_index"`
+	Output         OutputStats              `json:"output"`
 	Findings       []finding.Finding        `json:"findings"`
 	Published      bool                     `json:"published"`
+}
+
+// OutputStats say how much of the output the build wrote and how much it
+// carried over unchanged from the previous output (generator/reuse).
+type OutputStats struct {
+	Written int `json:"written"`
+	Linked  int `json:"carried_over"`
 }
 
 // SearchStats describe the search index a build wrote.
@@ -224,18 +233,23 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 				return err
 			}
 		}
-		if err := pages.Write(&pages.DirWriter{Root: root}, cat, view, pages.Options{
+		// The live output, if any, lends the files that have not changed.
+		prev := reuse.Open(o.Out)
+		w := reuse.NewWriter(root, dir, prev)
+		if err := pages.Write(w, cat, view, pages.Options{
 			Minify: true, BaseURL: o.BaseURL, Built: o.Now, Generation: cat.Generation, Changes: rep.Changes, Workers: o.Workers,
-			Sections: documentSections(cache)}); err != nil {
+			Sections: documentSections(cache), Key: pagesKey()}); err != nil {
 			return err
 		}
-		st, err := writeSearchIndex(filepath.Join(dir, filepath.FromSlash(IndexDir)), cat, view, cache, o.Workers)
+		st := w.Stats()
+		rep.Output = OutputStats{Written: st.Written, Linked: st.Linked}
+		sst, err := writeSearchIndex(filepath.Join(dir, filepath.FromSlash(IndexDir)), cat, view, cache, o.Workers)
 		if err != nil {
 			return fmt.Errorf("build search index: %w", err)
 		}
-		rep.Search = SearchStats{Documents: st.Docs, Files: st.Files, Bytes: st.Bytes, ManifestBytes: st.ManifestBytes}
+		rep.Search = SearchStats{Documents: sst.Docs, Files: sst.Files, Bytes: sst.Bytes, ManifestBytes: sst.ManifestBytes}
 		// Last, the manifest of every file for mip publish and mip verify.
-		return manifest.Write(dir, o.Out)
+		return manifest.Write(dir, prev.Manifest(), w.Entries())
 	}); err != nil {
 		return rep, err
 	}

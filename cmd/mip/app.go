@@ -236,10 +236,16 @@ func sampleCommand() *cli.Command {
 			&cli.IntFlag{Name: "documents", Usage: "about `N` documents", Value: sample.DefaultDocuments},
 			&cli.Int64Flag{Name: "seed", Usage: "the same `S` gives the same bytes", Value: 1},
 			&cli.BoolFlag{Name: "faults", Usage: "add one of every kind of bad input (listed in faults.txt)"},
+			&cli.IntFlag{Name: "night", Usage: "write only night `K`'s export (K ≥ 2): the revisions and withdrawals that follow the sample of the same --documents and --seed"},
+			&cli.FloatFlag{Name: "changes", Usage: "the `SHARE` of live documents each night revises or withdraws", Value: sample.DefaultChanges},
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
+			if n := cmd.Int("night"); n == 1 || n < 0 {
+				return usageError{fmt.Errorf("sample: --night is 2 or more (night 1 is the sample itself)")}
+			}
 			sum, err := sample.Write(cmd.String("out"), sample.Options{
 				Documents: cmd.Int("documents"), Seed: cmd.Int64("seed"), Faults: cmd.Bool("faults"),
+				Night: cmd.Int("night"), Changes: cmd.Float("changes"),
 			})
 			if err != nil {
 				return err

@@ -51,6 +51,10 @@ type Entry struct {
 	MD5    string `json:"md5"`    // hex
 	SHA256 string `json:"sha256"` // hex
 	Class  Class  `json:"class"`
+	// Key is a hash of everything the build rendered the file from, for a
+	// page that a later build may carry over instead of rendering it again
+	// (package generator/reuse); empty for other files.
+	Key string `json:"key,omitempty"`
 }
 
 // Manifest is every file of a built site, sorted by path.
@@ -137,10 +141,11 @@ func Classify(p string) Class {
 }
 
 // Compute walks dir and describes every regular file in it but the manifest
-// itself. A content-addressed file that prev already describes with the
-// same size is not read again: its name fixes its bytes, and Verify checks
-// that claim.
-func Compute(dir string, prev *Manifest) (*Manifest, error) {
+// itself. A file that known describes with its size (the build wrote or
+// linked it and hashed it then), or a content-addressed file that prev
+// already describes with the same size, is not read again: Verify checks
+// those claims.
+func Compute(dir string, prev *Manifest, known map[string]Entry) (*Manifest, error) {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, fmt.Errorf("manifest: %w", err)
@@ -175,6 +180,10 @@ func Compute(dir string, prev *Manifest) (*Manifest, error) {
 	)
 	for i := range entries {
 		e := &entries[i]
+		if k, ok := known[e.Path]; ok && k.Size == e.Size && k.MD5 != "" && k.SHA256 != "" {
+			e.MD5, e.SHA256, e.Key = k.MD5, k.SHA256, k.Key
+			continue
+		}
 		if prev != nil && e.Class == ContentAddressed {
 			if old, ok := prev.Lookup(e.Path); ok && old.Size == e.Size && old.MD5 != "" && old.SHA256 != "" {
 				e.MD5, e.SHA256 = old.MD5, old.SHA256
@@ -227,16 +236,10 @@ func hashFile(root *os.Root, p string) (md5hex, shahex string, n int64, err erro
 }
 
 // Write computes the manifest of dir and writes it to dir/_manifest.json,
-// reusing what the manifest in prevDir (the previous output, if any) knows
-// about content-addressed files.
-func Write(dir, prevDir string) error {
-	var prev *Manifest
-	if prevDir != "" {
-		if m, err := Read(prevDir); err == nil {
-			prev = m
-		}
-	}
-	m, err := Compute(dir, prev)
+// taking what known and prev (the previous output's manifest; either may be
+// nil) say of files as Compute does.
+func Write(dir string, prev *Manifest, known map[string]Entry) error {
+	m, err := Compute(dir, prev, known)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"mip/generator/finding"
 	"mip/generator/ingest"
 	"mip/generator/licence"
+	"mip/generator/reuse"
 )
 
 // syntheticCatalogue has n documents: an SPC, a PIL and a PAR for each of
@@ -57,14 +58,14 @@ func BenchmarkWrite(b *testing.B) {
 	c := syntheticCatalogue(b, 20000)
 	v := c.View()
 	n := htmlPages(v)
-	dirWriter := func(b *testing.B) *DirWriter {
+	dirWriter := func(b *testing.B) *reuse.Writer {
 		dir := b.TempDir()
 		root, err := os.OpenRoot(dir)
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.Cleanup(func() { root.Close() })
-		return &DirWriter{Root: root}
+		return reuse.NewWriter(root, dir, nil)
 	}
 	b.Run("site", func(b *testing.B) {
 		for b.Loop() {

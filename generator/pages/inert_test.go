@@ -20,6 +20,7 @@ import (
 	"mip/generator/finding"
 	"mip/generator/ingest"
 	"mip/generator/licence"
+	"mip/generator/reuse"
 )
 
 // Hostile names, as an export could carry them.
@@ -69,7 +70,7 @@ func TestHostileNamesAreInert(t *testing.T) {
 		o.Sections = func(string) []Section {
 			return []Section{{ID: "s1", Number: "1", Heading: evilProduct, Text: evilTitle}}
 		}
-		if err := Write(&DirWriter{Root: root}, c, c.View(), o); err != nil {
+		if err := Write(reuse.NewWriter(root, out, nil), c, c.View(), o); err != nil {
 			t.Fatal(err)
 		}
 		root.Close()

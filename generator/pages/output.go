@@ -2,7 +2,11 @@ package pages
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	stdjson "encoding/json"
 	"fmt"
+	"io"
 	"path"
 	"strings"
 
@@ -70,6 +74,41 @@ func (mi *minifier) bytes(mediaType string, data []byte) ([]byte, error) {
 type output struct {
 	w   Writer
 	min *minifier
+	// kw and siteKey are set when pages may be carried over from the
+	// previous output (Options.Key).
+	kw      KeyedWriter
+	siteKey string
+}
+
+// pageKey is the key of a page rendered with template tmpl: a hash of the
+// site key, the template's name and the page's data as JSON. It is "" (the
+// page is always rendered) when reuse is off or the data has no JSON form.
+func (o *output) pageKey(tmpl string, p *page) string {
+	if o.kw == nil {
+		return ""
+	}
+	h := sha256.New()
+	io.WriteString(h, o.siteKey)
+	io.WriteString(h, tmpl+"\x00")
+	if err := stdjson.NewEncoder(h).Encode(p); err != nil {
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// keyed writes a page, minified, with its key.
+func (o *output) keyed(name, key string, data []byte) error {
+	if key == "" || o.kw == nil {
+		return o.file(name, data)
+	}
+	if err := checkName(name); err != nil {
+		return err
+	}
+	data, err := o.min.bytes(mediaTypes[path.Ext(name)], data)
+	if err != nil {
+		return fmt.Errorf("minify %s: %w", name, err)
+	}
+	return o.kw.WriteKeyed(name, key, data)
 }
 
 // checkName refuses names that are absolute, hold "." or ".." segments or

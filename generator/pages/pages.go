@@ -10,20 +10,28 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path"
 	"runtime"
 	"strings"
-	"sync"
 	"time"
 
 	"mip/generator/catalogue"
 )
 
 // Writer puts files in the output directory. Names are slash-separated and
-// relative to it; a name cannot leave it.
+// relative to it; a name cannot leave it. It must be safe for concurrent
+// use. (generator/reuse.Writer is the one a build uses.)
 type Writer interface {
 	WriteFile(name string, data []byte) error
+}
+
+// A KeyedWriter can also carry a page over from the previous output: Reuse
+// puts the previous output's file name in place when it was rendered from
+// inputs with the same key, and WriteKeyed writes a page with its key.
+type KeyedWriter interface {
+	Writer
+	Reuse(name, key string) (bool, error)
+	WriteKeyed(name, key string, data []byte) error
 }
 
 // Ref names another entity.
@@ -122,6 +130,13 @@ type Options struct {
 	Sections func(sha256 string) []Section
 	// Workers renders this many pages at once; default GOMAXPROCS.
 	Workers int
+	// Key names what every page depends on beyond its own data: the
+	// program that renders it (templates and assets are built in) and the
+	// text extraction that gave its sections. When it is set and the Writer
+	// is a KeyedWriter, a page whose key (Key, the options, the template and
+	// the page's data) matches the previous output's is carried over, not
+	// rendered. Empty renders every page.
+	Key string
 }
 
 // Write renders the whole site for v.
@@ -132,6 +147,10 @@ func Write(w Writer, c *catalogue.Catalogue, v *catalogue.View, o Options) error
 	}
 	mini := newMinifier(o.Minify)
 	out := &output{w: w, min: mini}
+	if kw, ok := w.(KeyedWriter); ok && o.Key != "" {
+		out.kw = kw
+		out.siteKey = fmt.Sprintf("pages 1\x00%s\x00%s\x00minify=%t\x00sections=%t\x00", o.Key, o.BaseURL, o.Minify, o.Sections != nil)
+	}
 	as, err := loadAssets(mini)
 	if err != nil {
 		return err
@@ -264,27 +283,4 @@ func writeJSON(w *output, name string, v any) error {
 		return fmt.Errorf("encode %s: %w", name, err)
 	}
 	return w.file(name, buf.Bytes())
-}
-
-// DirWriter writes under a directory through an os.Root, so that no name can
-// escape it. It is safe for concurrent use; the zero value needs Root set.
-type DirWriter struct {
-	Root *os.Root
-	made sync.Map // directories already made, so each is made once
-}
-
-// WriteFile writes data to name, making its directories.
-func (d *DirWriter) WriteFile(name string, data []byte) error {
-	if dir := path.Dir(name); dir != "." {
-		if _, ok := d.made.Load(dir); !ok {
-			if err := d.Root.MkdirAll(dir, 0o755); err != nil {
-				return fmt.Errorf("write %s: %w", name, err)
-			}
-			d.made.Store(dir, true)
-		}
-	}
-	if err := d.Root.WriteFile(name, data, 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
-	}
-	return nil
 }

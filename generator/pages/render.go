@@ -51,6 +51,9 @@ type page struct {
 	Scripts      []string // extra scripts by logical asset name
 	HeaderSearch bool     // the small search form under the header
 	Data         any
+	// fill completes Data just before rendering, with what is costly to
+	// get and needed only when the page is rendered (a document's text).
+	fill func()
 }
 
 var london = mustLocation("Europe/London")

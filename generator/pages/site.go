@@ -17,12 +17,27 @@ func htmlName(p string) string {
 	return strings.TrimPrefix(p+"index.html", "/")
 }
 
+// write renders page p with template tmpl, unless the previous output holds
+// it rendered from the same key.
 func (r *renderer) write(out *output, tmpl string, p *page) error {
+	name := htmlName(p.Path)
+	if err := checkName(name); err != nil {
+		return err
+	}
+	key := out.pageKey(tmpl, p)
+	if key != "" {
+		if ok, err := out.kw.Reuse(name, key); ok || err != nil {
+			return err
+		}
+	}
+	if p.fill != nil {
+		p.fill()
+	}
 	data, err := r.render(tmpl, p)
 	if err != nil {
 		return err
 	}
-	return out.file(htmlName(p.Path), data)
+	return out.keyed(name, key, data)
 }
 
 // parallel runs f(0) … f(n-1) on up to workers goroutines and returns the
@@ -246,14 +261,17 @@ func writeHTML(out *output, r *renderer, c *catalogue.Catalogue, v *catalogue.Vi
 	}
 	return parallel(len(v.Documents), o.Workers, func(i int) error {
 		d := v.Documents[i]
-		dd := documentData{Doc: d, Heading: documentHeading(c, d), Facts: documentFacts(c, d), SupersededHTML: supersededHTML(c, d)}
-		if o.Sections != nil {
-			dd.Sections = o.Sections(d.SHA256)
-		}
+		dd := &documentData{Doc: d, Heading: documentHeading(c, d), Facts: documentFacts(c, d), SupersededHTML: supersededHTML(c, d)}
 		p := &page{Path: "/documents/" + d.SHA256 + "/", Title: dd.Heading + ": " + typeNames[d.Type] + " (" + d.Type + ") of " + displayDate(d.Created),
 			Nav: "a-z", HeaderSearch: true, Crumbs: docCrumbs(c, d),
 			Alternates: []alternate{{"application/json", "/api/v1/documents/" + d.SHA256 + ".json", "This document as JSON"}},
 			Data:       dd}
+		if o.Sections != nil {
+			// The text is a function of the document's bytes (in Doc) and
+			// the extraction (in Options.Key): it is read only if the page
+			// is rendered.
+			p.fill = func() { dd.Sections = o.Sections(d.SHA256) }
+		}
 		return r.write(out, "document", p)
 	})
 }

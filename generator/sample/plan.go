@@ -432,13 +432,7 @@ func parRow(r *rand.Rand, file string, q *product, date time.Time, j int) []stri
 // makeEvents orders the Sentinel records in time: within one instant a
 // revision's deletion comes before its new document.
 func (p *plan) makeEvents() {
-	sort.SliceStable(p.events, func(i, j int) bool {
-		a, b := p.events[i], p.events[j]
-		if !a.at.Equal(b.at) {
-			return a.at.Before(b.at)
-		}
-		return a.seq < b.seq
-	})
+	sortEvents(p.events)
 	p.sum.Documents = len(p.docs) + len(p.parDocs)
 	for _, d := range p.legacy {
 		if d.release == "Y" {
@@ -446,6 +440,18 @@ func (p *plan) makeEvents() {
 		}
 	}
 	p.sum.LegacyRows = len(p.legacy)
+}
+
+// sortEvents orders events in time; within one instant a deletion comes
+// before a create.
+func sortEvents(events []event) {
+	sort.SliceStable(events, func(i, j int) bool {
+		a, b := events[i], events[j]
+		if !a.at.Equal(b.at) {
+			return a.at.Before(b.at)
+		}
+		return a.seq < b.seq
+	})
 }
 
 // slug lower-cases s and keeps letters and digits, joined by hyphens.

@@ -13,6 +13,15 @@ type Options struct {
 	Documents int   // approximate number of SPC/PIL/PAR documents (default 500)
 	Seed      int64 // same seed and options give byte-identical output
 	Faults    bool  // add one of every bad input
+	// Night, when 2 or more, writes instead the export of that night after
+	// the base sample (same Documents and Seed): one Sentinel file of that
+	// night's revisions and withdrawals, with the new PDFs. Nights 2, 3 …
+	// applied in order after the base sample make a catalogue that changes
+	// as the real one does each night.
+	Night int
+	// Changes is the share of live Sentinel documents each night revises or
+	// withdraws (default DefaultChanges, 1%).
+	Changes float64
 }
 
 // Summary counts what was written.
@@ -41,6 +50,12 @@ func Write(dir string, opts Options) (Summary, error) {
 	if opts.Documents == 0 {
 		opts.Documents = DefaultDocuments
 	}
+	if opts.Changes < 0 || opts.Changes > 1 {
+		return Summary{}, errors.New("sample: changes must be between 0 and 1")
+	}
+	if opts.Night >= 2 && opts.Faults {
+		return Summary{}, errors.New("sample: a night's export has no faults")
+	}
 	if entries, err := os.ReadDir(dir); err == nil && len(entries) > 0 {
 		return Summary{}, fmt.Errorf("sample: %s is not empty", dir)
 	}
@@ -50,6 +65,12 @@ func Write(dir string, opts Options) (Summary, error) {
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return Summary{}, fmt.Errorf("sample: %w", err)
+	}
+	if opts.Night >= 2 {
+		if err := p.writeNight(dir, opts.Night); err != nil {
+			return Summary{}, fmt.Errorf("sample: %w", err)
+		}
+		return p.sum, nil
 	}
 	var fx *faultSet
 	if opts.Faults {
