@@ -7,7 +7,7 @@ ADDR    ?= 127.0.0.1:8080
 DOCS    ?= 500
 SEED    ?= 1
 
-.PHONY: all demo demo-build test test-browser vet fuzz bench bench-pdf bench-site bench-search bench-publish bench-state clean
+.PHONY: all demo demo-build test test-browser vet fuzz bench bench-pdf bench-site bench-search bench-publish bench-state bench-incremental clean
 
 all: $(BIN)
 
@@ -63,7 +63,12 @@ fuzz:
 
 ## bench: the ingest benchmark (records/s and peak memory at 20k documents)
 bench:
-	$(GO) test -run '^$$' -bench . -benchtime 1x ./generator/
+	$(GO) test -run '^$$' -bench Ingest -benchtime 1x ./generator/
+
+## bench-incremental: a cold build of 100,000 documents (MIP_BENCH_DOCS), then the next night's build
+## in which 1% changed; reports both times and the ratio (target: the second at most 5% of the first)
+bench-incremental:
+	$(GO) test -run '^$$' -bench Incremental -benchtime 1x -timeout 3h -v ./generator/
 
 ## bench-pdf: text extraction beside poppler's pdftotext in one run: word recall and pages per CPU-second
 ## (MIP_BENCH_PDFS=dir:dir adds folders of PDFs; gen.py --bench DIR in generator/extract/testdata makes some)

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -123,4 +124,78 @@ func BenchmarkIngest(b *testing.B) {
 		b.ReportMetric(float64(len(pdfs))*float64(b.N)/b.Elapsed().Seconds(), "pdfs/s")
 		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
 	})
+}
+
+// benchNight returns night k's export after the sample of n documents
+// (1% of the live documents revised or withdrawn), made once and kept in
+// the temporary directory between runs.
+func benchNight(b *testing.B, n, k int) string {
+	b.Helper()
+	dir := filepath.Join(os.TempDir(), fmt.Sprintf("mip-bench-export-%d-seed1-night%d", n, k))
+	if _, err := os.Stat(filepath.Join(dir, ".complete")); err == nil {
+		return dir
+	}
+	os.RemoveAll(dir)
+	if _, err := sample.Write(dir, sample.Options{Documents: n, Seed: 1, Night: k}); err != nil {
+		b.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, ".complete"), nil, 0o644)
+	return dir
+}
+
+// BenchmarkIncremental is make bench-incremental: a cold build of the
+// sample (MIP_BENCH_DOCS documents, default 100,000, text extraction
+// included), then the next night's build, in which 1% of the documents
+// changed, on the same state and output. It reports both times, their
+// ratio (the target is at most 5%) and how many files the second build
+// wrote and carried over.
+func BenchmarkIncremental(b *testing.B) {
+	n := 100000
+	if v, err := strconv.Atoi(os.Getenv("MIP_BENCH_DOCS")); err == nil && v > 0 {
+		n = v
+	}
+	exp, night := benchExport(b, n), benchNight(b, n, 2)
+	for b.Loop() {
+		tmp := b.TempDir()
+		out, state := filepath.Join(tmp, "site"), filepath.Join(tmp, "state")
+		cpu := cpuTime()
+		start := time.Now()
+		cold, err := Build(context.Background(), Options{
+			Sentinel: []string{filepath.Join(exp, "sentinel")}, LegacyCSV: filepath.Join(exp, "legacy", "export.csv"),
+			PARs: filepath.Join(exp, "pars"), Out: out, State: state, Now: time.Date(2025, 8, 1, 2, 0, 0, 0, time.UTC),
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		coldWall, coldCPU := time.Since(start), cpuTime()-cpu
+		b.Logf("cold build: %d documents, %d files written, %.1f s (%.1f CPU-s)", cold.Documents, cold.Output.Written, coldWall.Seconds(), coldCPU.Seconds())
+		cpu = cpuTime()
+		start = time.Now()
+		incr, err := Build(context.Background(), Options{
+			Sentinel: []string{filepath.Join(night, "sentinel")}, Out: out, State: state,
+			Now: time.Date(2025, 8, 2, 2, 0, 0, 0, time.UTC),
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		incrWall, incrCPU := time.Since(start), cpuTime()-cpu
+		b.Logf("night 2: %d revised, %d withdrawn; %d files written, %d carried over, search index %d files; %.1f s (%.1f CPU-s)",
+			incr.Revised, incr.Withdrawn, incr.Output.Written, incr.Output.Linked, incr.Search.Files, incrWall.Seconds(), incrCPU.Seconds())
+		b.ReportMetric(coldWall.Seconds(), "cold-s")
+		b.ReportMetric(incrWall.Seconds(), "incremental-s")
+		b.ReportMetric(100*incrWall.Seconds()/coldWall.Seconds(), "incremental-%-of-cold")
+		b.ReportMetric(100*incrCPU.Seconds()/coldCPU.Seconds(), "incremental-%-of-cold-cpu")
+		b.ReportMetric(float64(incr.Output.Written), "files-written")
+		b.ReportMetric(float64(incr.Output.Linked), "files-carried")
+	}
+}
+
+// cpuTime is the CPU time this process and its finished children (the text
+// extraction workers) have used.
+func cpuTime() time.Duration {
+	var self, kids syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &self)
+	syscall.Getrusage(syscall.RUSAGE_CHILDREN, &kids)
+	tv := func(t syscall.Timeval) time.Duration { return time.Duration(t.Nano()) }
+	return tv(self.Utime) + tv(self.Stime) + tv(kids.Utime) + tv(kids.Stime)
 }

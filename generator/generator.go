@@ -192,12 +192,15 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 		o.Log.Info("read input", "input", in.name, "read", counts.Read, "accepted", counts.Accepted, "rejected", counts.Rejected)
 	}
 	cat.LinkRevisions()
-	var cache *extract.Cache
+	var text *texts // nil when extraction is skipped
 	if !o.SkipText {
-		if cache, err = extract.OpenCache(filepath.Join(o.State, "text")); err != nil {
+		cache, err := extract.OpenCache(filepath.Join(o.State, "text"))
+		if err != nil {
 			return rep, err
 		}
-		if err := extractText(ctx, o, cat, store, cache, &fl); err != nil {
+		text = newTexts(ctx, o, cache, store)
+		defer text.close()
+		if err := extractText(text, cat, &fl); err != nil {
 			return rep, err
 		}
 	}
@@ -238,12 +241,12 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 		w := reuse.NewWriter(root, dir, prev)
 		if err := pages.Write(w, cat, view, pages.Options{
 			Minify: true, BaseURL: o.BaseURL, Built: o.Now, Generation: cat.Generation, Changes: rep.Changes, Workers: o.Workers,
-			Sections: documentSections(cache), Key: pagesKey()}); err != nil {
+			Sections: documentSections(text), Key: pagesKey()}); err != nil {
 			return err
 		}
 		st := w.Stats()
 		rep.Output = OutputStats{Written: st.Written, Linked: st.Linked}
-		sst, err := writeSearchIndex(filepath.Join(dir, filepath.FromSlash(IndexDir)), cat, view, cache, o.Workers)
+		sst, err := writeSearchIndex(filepath.Join(dir, filepath.FromSlash(IndexDir)), cat, view, text, o.Workers)
 		if err != nil {
 			return fmt.Errorf("build search index: %w", err)
 		}

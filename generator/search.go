@@ -17,16 +17,19 @@ const IndexDir = "search/idx"
 var snippetSections = []string{"spc-4.1", "pil-1", "par-1", "spc-1"}
 
 // writeSearchIndex indexes the live documents of the catalogue into dir,
-// with their text from the extraction cache (cache is nil when text
-// extraction was skipped). Documents are streamed into the builder one at a
+// with their text (text is nil when extraction was skipped). Documents are streamed into the builder one at a
 // time, so no more than one document's text is held at once.
-func writeSearchIndex(dir string, cat *catalogue.Catalogue, view *catalogue.View, cache *extract.Cache, workers int) (searchidx.Stats, error) {
+func writeSearchIndex(dir string, cat *catalogue.Catalogue, view *catalogue.View, text *texts, workers int) (searchidx.Stats, error) {
 	b := searchidx.NewBuilder(searchidx.Options{Workers: workers})
 	for _, d := range view.Documents {
 		if !d.Live() {
 			continue
 		}
-		if err := b.Add(searchDoc(cat, d, cache)); err != nil {
+		sd, err := searchDoc(cat, d, text)
+		if err != nil {
+			return searchidx.Stats{}, err
+		}
+		if err := b.Add(sd); err != nil {
 			return searchidx.Stats{}, err
 		}
 	}
@@ -34,7 +37,7 @@ func writeSearchIndex(dir string, cat *catalogue.Catalogue, view *catalogue.View
 }
 
 // searchDoc turns one catalogue document into the search index's document.
-func searchDoc(cat *catalogue.Catalogue, d *catalogue.Document, cache *extract.Cache) searchidx.Doc {
+func searchDoc(cat *catalogue.Catalogue, d *catalogue.Document, text *texts) (searchidx.Doc, error) {
 	sd := searchidx.Doc{Key: d.SHA256, Type: d.Type, Territory: d.Territory, Keywords: d.Keywords, Title: d.Title}
 	for _, id := range d.Products {
 		if p := cat.Products[id]; p != nil {
@@ -57,35 +60,36 @@ func searchDoc(cat *catalogue.Catalogue, d *catalogue.Document, cache *extract.C
 	if !d.Created.IsZero() {
 		card.Date = d.Created.Format("2006-01-02")
 	}
-	if cache != nil && d.Text != nil && d.Text.Available {
-		if t, ok := cache.Get(d.SHA256); ok {
-			t = t.As(d.Type)
-			for _, s := range t.Sections {
-				sd.Sections = append(sd.Sections, searchidx.Section{ID: s.ID, Heading: s.Heading, Text: s.Text})
-			}
-			card.Snippet = snippet(t.Sections)
+	t, ok, err := text.get(d)
+	if err != nil {
+		return sd, err
+	}
+	if ok {
+		for _, s := range t.Sections {
+			sd.Sections = append(sd.Sections, searchidx.Section{ID: s.ID, Heading: s.Heading, Text: s.Text})
 		}
+		card.Snippet = snippet(t.Sections)
 	}
 	sd.Card = card
-	return sd
+	return sd, nil
 }
 
 // documentSections gives the document pages the extracted text of each
-// document, from the extraction cache (nil when extraction was skipped).
-func documentSections(cache *extract.Cache) func(string) []pages.Section {
-	if cache == nil {
+// document (none when extraction was skipped).
+func documentSections(text *texts) func(*catalogue.Document) ([]pages.Section, error) {
+	if text == nil {
 		return nil
 	}
-	return func(sha string) []pages.Section {
-		t, ok := cache.Get(sha)
-		if !ok || !t.HasText {
-			return nil
+	return func(d *catalogue.Document) ([]pages.Section, error) {
+		t, ok, err := text.get(d)
+		if !ok || err != nil {
+			return nil, err
 		}
 		out := make([]pages.Section, 0, len(t.Sections))
 		for _, s := range t.Sections {
 			out = append(out, pages.Section{ID: s.ID, Number: s.Number, Heading: s.Heading, Text: s.Text})
 		}
-		return out
+		return out, nil
 	}
 }
 

@@ -13,84 +13,169 @@ import (
 	"mip/generator/finding"
 )
 
-// extractText makes sure every document has its text extracted: from the
-// cache in the state directory when an earlier build (or another runner)
-// already read it, else by the pool of worker processes, which is started
-// only when some document needs it. A document that cannot be read, or has
-// no text layer, is a finding; the build goes on.
-func extractText(ctx context.Context, o Options, cat *catalogue.Catalogue, store *documents.Store, cache *extract.Cache, fl *finding.List) error {
+// texts gives the build the extracted text of its documents: from the
+// cache in the state directory, else (a document never extracted, or whose
+// entry was lost or failed its checksum since) from a bucket state's cache,
+// else by extracting it now with a pool of worker processes that is started
+// only when some document needs it.
+type texts struct {
+	ctx     context.Context
+	o       Options
+	cache   *extract.Cache
+	store   *documents.Store
+	startMu sync.Mutex
+	pool    *extract.Pool
+}
+
+func newTexts(ctx context.Context, o Options, cache *extract.Cache, store *documents.Store) *texts {
+	return &texts{ctx: ctx, o: o, cache: cache, store: store}
+}
+
+// close stops the worker processes, if any were started.
+func (t *texts) close() {
+	if t != nil && t.pool != nil {
+		t.pool.Close()
+	}
+}
+
+func (t *texts) startPool() (*extract.Pool, error) {
+	t.startMu.Lock()
+	defer t.startMu.Unlock()
+	if t.pool != nil {
+		return t.pool, nil
+	}
+	pool, err := extract.NewPool(extract.Options{
+		Workers: t.o.Workers,
+		Command: t.o.ExtractCommand,
+		// The compiled PDFium module is the same for every build on this
+		// machine: it lives in the user cache directory.
+		Logger: t.o.Log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start text extraction: %w", err)
+	}
+	t.pool = pool
+	return pool, nil
+}
+
+// lookup returns the cached result for d, fetching it from a bucket state
+// first if need be; ok is false on a miss.
+func (t *texts) lookup(sha string) (text extract.Text, broken *extract.BrokenError, ok bool, err error) {
+	if text, broken, ok = t.cache.Lookup(sha); ok {
+		return text, broken, true, nil
+	}
+	if t.o.fetchText != nil {
+		if err := t.o.fetchText(t.ctx, sha); err != nil {
+			return text, nil, false, err
+		}
+		text, broken, ok = t.cache.Lookup(sha)
+	}
+	return text, broken, ok, nil
+}
+
+// extract reads d's text with the worker pool and caches the result.
+func (t *texts) extract(d *catalogue.Document) (extract.Text, error) {
+	pool, err := t.startPool()
+	if err != nil {
+		return extract.Text{}, err
+	}
+	pdf, err := os.ReadFile(t.store.Path(d.SHA256))
+	if err != nil {
+		return extract.Text{}, fmt.Errorf("read stored document %s: %w", d.SHA256, err)
+	}
+	text, err := pool.Extract(t.ctx, d.Type, pdf)
+	var broken *extract.BrokenError
+	switch {
+	case err == nil:
+		err = t.cache.Put(d.SHA256, text)
+	case errors.As(err, &broken):
+		if perr := t.cache.PutBroken(d.SHA256, broken); perr != nil {
+			err = perr
+		}
+	}
+	return text, err
+}
+
+// get returns d's text for its pages and the search index: ok is false
+// when it has none (a broken document, a scan without a text layer). A
+// cache entry lost or corrupted since the document was first extracted is
+// made again; the error says that could not be done.
+func (t *texts) get(d *catalogue.Document) (text extract.Text, ok bool, err error) {
+	if t == nil || d.Text == nil || !d.Text.Available {
+		return extract.Text{}, false, nil
+	}
+	text, broken, ok, err := t.lookup(d.SHA256)
+	if err == nil && !ok {
+		t.o.Log.Info("extracting a document's text again: its cache entry is missing or corrupt", "sha256", d.SHA256)
+		text, err = t.extract(d)
+		if errors.As(err, &broken) {
+			err = nil
+		}
+	}
+	if err != nil {
+		return extract.Text{}, false, fmt.Errorf("text of document %s: %w", d.SHA256, err)
+	}
+	if broken != nil || !text.HasText {
+		return extract.Text{}, false, nil
+	}
+	return text.As(d.Type), true, nil
+}
+
+// extractText extracts the text of every document that has not been
+// through extraction yet (the catalogue records the outcome in Text), with
+// the worker pool, or from a cache another build filled. A document that
+// cannot be read, or has no text layer, is a finding; the build goes on.
+// Documents extracted by earlier builds are not read here: their text is
+// read (and, if its cache entry was lost, made again) only where a page or
+// the search index needs it.
+func extractText(t *texts, cat *catalogue.Catalogue, fl *finding.List) error {
 	var todo []*catalogue.Document
 	for _, sha := range cat.SortedDocuments() {
-		d := cat.Documents[sha]
-		if d.Text == nil || !cached(cache, sha) {
+		if d := cat.Documents[sha]; d.Text == nil {
 			todo = append(todo, d)
 		}
 	}
 	if len(todo) == 0 {
 		return nil
 	}
-	var pool *extract.Pool
-	startPool := sync.OnceValue(func() error {
-		var err error
-		pool, err = extract.NewPool(extract.Options{
-			Workers: o.Workers,
-			Command: o.ExtractCommand,
-			// The compiled PDFium module is the same for every build on
-			// this machine: it lives in the user cache directory.
-			Logger: o.Log,
-		})
-		return err
-	})
-	defer func() {
-		if pool != nil {
-			pool.Close()
-		}
-	}()
 	type result struct {
 		text extract.Text
 		err  error
 	}
 	results := make([]result, len(todo))
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, o.Workers)
+	sem := make(chan struct{}, t.o.Workers)
 	var fatal error
 	var fatalOnce sync.Once
 	for i, d := range todo {
-		if o.fetchText != nil && !cached(cache, d.SHA256) {
-			if err := o.fetchText(ctx, d.SHA256); err != nil {
-				return err
+		text, broken, ok, err := t.lookup(d.SHA256)
+		if err != nil {
+			return err
+		}
+		if ok && (broken == nil || !broken.Limit) {
+			results[i] = result{text: text}
+			if broken != nil {
+				results[i].err = broken
 			}
-		}
-		if t, ok := cache.Get(d.SHA256); ok {
-			results[i] = result{text: t.As(d.Type)}
 			continue
 		}
-		if b, ok := cache.Broken(d.SHA256); ok && !b.Limit {
-			results[i] = result{err: b}
-			continue
+		if err := t.ctx.Err(); err != nil {
+			wg.Wait()
+			return err
 		}
-		if err := startPool(); err != nil {
-			return fmt.Errorf("start text extraction: %w", err)
+		if _, err := t.startPool(); err != nil {
+			wg.Wait()
+			return err
 		}
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			pdf, err := os.ReadFile(store.Path(d.SHA256))
-			if err != nil {
-				fatalOnce.Do(func() { fatal = fmt.Errorf("read stored document %s: %w", d.SHA256, err) })
-				return
-			}
-			t, err := pool.Extract(ctx, d.Type, pdf)
+			text, err := t.extract(d)
 			var broken *extract.BrokenError
-			switch {
-			case err == nil:
-				err = cache.Put(d.SHA256, t)
-			case errors.As(err, &broken):
-				if perr := cache.PutBroken(d.SHA256, broken); perr != nil {
-					err = perr
-				}
+			if err != nil && !errors.As(err, &broken) {
+				fatalOnce.Do(func() { fatal = err })
 			}
-			results[i] = result{text: t, err: err}
+			results[i] = result{text: text, err: err}
 		})
 	}
 	wg.Wait()
@@ -100,10 +185,6 @@ func extractText(ctx context.Context, o Options, cat *catalogue.Catalogue, store
 	for i, d := range todo {
 		r := results[i]
 		file, record := d.SourceRef()
-		var broken *extract.BrokenError
-		if r.err != nil && !errors.As(r.err, &broken) {
-			return fmt.Errorf("extract text of %s: %w", d.SHA256, r.err)
-		}
 		for _, f := range extract.Findings(file, record, r.text, r.err) {
 			fl.Add(f)
 		}
@@ -118,16 +199,4 @@ func extractText(ctx context.Context, o Options, cat *catalogue.Catalogue, store
 		d.Text = info
 	}
 	return nil
-}
-
-// cached reports whether the cache holds a result for sha, text or broken.
-// A document extracted by an earlier build whose entry is gone (a state
-// rebuilt from a published site) or failed its checksum is extracted again,
-// so that its pages get their text.
-func cached(cache *extract.Cache, sha string) bool {
-	if _, ok := cache.Get(sha); ok {
-		return true
-	}
-	_, ok := cache.Broken(sha)
-	return ok
 }

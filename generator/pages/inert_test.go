@@ -67,8 +67,8 @@ func TestHostileNamesAreInert(t *testing.T) {
 			t.Fatal(err)
 		}
 		o := sampleOptions(minify)
-		o.Sections = func(string) []Section {
-			return []Section{{ID: "s1", Number: "1", Heading: evilProduct, Text: evilTitle}}
+		o.Sections = func(*catalogue.Document) ([]Section, error) {
+			return []Section{{ID: "s1", Number: "1", Heading: evilProduct, Text: evilTitle}}, nil
 		}
 		if err := Write(reuse.NewWriter(root, out, nil), c, c.View(), o); err != nil {
 			t.Fatal(err)

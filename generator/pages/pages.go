@@ -126,8 +126,9 @@ type Options struct {
 	Generation int
 	// Changes is what this build did (catalogue.Changes).
 	Changes catalogue.Changes
-	// Sections gives the extracted text of a document, if any.
-	Sections func(sha256 string) []Section
+	// Sections gives the extracted text of a document, if any; an error
+	// (the text exists but could not be read) fails the build.
+	Sections func(*catalogue.Document) ([]Section, error)
 	// Workers renders this many pages at once; default GOMAXPROCS.
 	Workers int
 	// Key names what every page depends on beyond its own data: the

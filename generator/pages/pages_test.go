@@ -51,14 +51,14 @@ func sampleCatalogue(t testing.TB) *catalogue.Catalogue {
 var built = time.Date(2024, 10, 2, 2, 0, 0, 0, time.UTC)
 
 // sampleSections stands in for the text extractor for one document.
-func sampleSections(sha string) []Section {
-	if !strings.HasPrefix(sha, "1c823ee1") {
-		return nil
+func sampleSections(d *catalogue.Document) ([]Section, error) {
+	if !strings.HasPrefix(d.SHA256, "1c823ee1") {
+		return nil, nil
 	}
 	return []Section{
 		{ID: "section-1", Number: "1", Heading: "NAME OF THE MEDICINAL PRODUCT", Text: "Paracetamol 500 mg tablets"},
 		{ID: "section-4-3", Number: "4.3", Heading: "Contraindications", Text: "Hypersensitivity to the active substance.\n\nSevere hepatic impairment <b>not bold</b>."},
-	}
+	}, nil
 }
 
 func sampleOptions(minify bool) Options {

@@ -53,7 +53,7 @@ type page struct {
 	Data         any
 	// fill completes Data just before rendering, with what is costly to
 	// get and needed only when the page is rendered (a document's text).
-	fill func()
+	fill func() error
 }
 
 var london = mustLocation("Europe/London")

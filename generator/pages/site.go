@@ -31,7 +31,9 @@ func (r *renderer) write(out *output, tmpl string, p *page) error {
 		}
 	}
 	if p.fill != nil {
-		p.fill()
+		if err := p.fill(); err != nil {
+			return err
+		}
 	}
 	data, err := r.render(tmpl, p)
 	if err != nil {
@@ -270,7 +272,10 @@ func writeHTML(out *output, r *renderer, c *catalogue.Catalogue, v *catalogue.Vi
 			// The text is a function of the document's bytes (in Doc) and
 			// the extraction (in Options.Key): it is read only if the page
 			// is rendered.
-			p.fill = func() { dd.Sections = o.Sections(d.SHA256) }
+			p.fill = func() (err error) {
+				dd.Sections, err = o.Sections(d)
+				return err
+			}
 		}
 		return r.write(out, "document", p)
 	})
