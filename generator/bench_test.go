@@ -181,6 +181,8 @@ func BenchmarkIncremental(b *testing.B) {
 		incrWall, incrCPU := time.Since(start), cpuTime()-cpu
 		b.Logf("night 2: %d revised, %d withdrawn; %d files written, %d carried over, search index %d files; %.1f s (%.1f CPU-s)",
 			incr.Revised, incr.Withdrawn, incr.Output.Written, incr.Output.Linked, incr.Search.Files, incrWall.Seconds(), incrCPU.Seconds())
+		b.Logf("cold stages: %v", cold.Stages)
+		b.Logf("night 2 stages: %v", incr.Stages)
 		b.ReportMetric(coldWall.Seconds(), "cold-s")
 		b.ReportMetric(incrWall.Seconds(), "incremental-s")
 		b.ReportMetric(100*incrWall.Seconds()/coldWall.Seconds(), "incremental-%-of-cold")

@@ -84,8 +84,36 @@ type Report struct {
 	Substances     int                      `json:"substances"`
 	Search         SearchStats              `json:"search_index"`
 	Output         OutputStats              `json:"output"`
+	// Stages are how long each stage of the build took, in seconds.
+	Stages []Stage `json:"stages"`
 	Findings       []finding.Finding        `json:"findings"`
 	Published      bool                     `json:"published"`
+}
+
+// Stage is how long one stage of a build took.
+type Stage struct {
+	Name    string  `json:"name"`
+	Seconds float64 `json:"seconds"`
+}
+
+// timer records the stages of a build in its report, and logs each.
+type timer struct {
+	rep  *Report
+	log  *slog.Logger
+	name string
+	at   time.Time
+}
+
+// next ends the running stage, if any, and starts the stage name ("" to
+// start none).
+func (t *timer) next(name string) {
+	now := time.Now()
+	if t.name != "" {
+		d := now.Sub(t.at)
+		t.rep.Stages = append(t.rep.Stages, Stage{Name: t.name, Seconds: d.Round(time.Millisecond).Seconds()})
+		t.log.Info("stage done", "stage", t.name, "took", d.Round(time.Millisecond))
+	}
+	t.name, t.at = name, now
 }
 
 // OutputStats say how much of the output the build wrote and how much it
@@ -138,6 +166,9 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 		}
 	}()
 
+	tm := &timer{rep: rep, log: o.Log}
+	defer tm.next("")
+	tm.next("load state")
 	cat, err := catalogue.Load(o.State)
 	if err != nil {
 		return rep, err
@@ -149,6 +180,7 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 	cat.Begin(o.Now)
 	rep.Generation = cat.Generation
 
+	tm.next("ingest")
 	type input struct {
 		name    string
 		batches []ingest.Batch
@@ -192,6 +224,7 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 		o.Log.Info("read input", "input", in.name, "read", counts.Read, "accepted", counts.Accepted, "rejected", counts.Rejected)
 	}
 	cat.LinkRevisions()
+	tm.next("extract text")
 	var text *texts // nil when extraction is skipped
 	if !o.SkipText {
 		cache, err := extract.OpenCache(filepath.Join(o.State, "text"))
@@ -222,7 +255,8 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 	if o.Strict && fl.Len() > 0 {
 		return rep, ErrFindings
 	}
-	if err := writeOutput(o.Out, func(dir string) error {
+	tm.next("write site")
+	if err := writeOutput(o.Out, tm, func(dir string) error {
 		root, err := os.OpenRoot(dir)
 		if err != nil {
 			return err
@@ -246,17 +280,20 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 		}
 		st := w.Stats()
 		rep.Output = OutputStats{Written: st.Written, Linked: st.Linked}
+		tm.next("write search index")
 		sst, err := writeSearchIndex(filepath.Join(dir, filepath.FromSlash(IndexDir)), cat, view, text, o.Workers)
 		if err != nil {
 			return fmt.Errorf("build search index: %w", err)
 		}
 		rep.Search = SearchStats{Documents: sst.Docs, Files: sst.Files, Bytes: sst.Bytes, ManifestBytes: sst.ManifestBytes}
 		// Last, the manifest of every file for mip publish and mip verify.
+		tm.next("write manifest")
 		return manifest.Write(dir, prev.Manifest(), w.Entries())
 	}); err != nil {
 		return rep, err
 	}
 	rep.Published = true
+	tm.next("save state")
 	if err := store.Sync(); err != nil {
 		return rep, err
 	}

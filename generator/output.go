@@ -11,7 +11,8 @@ import (
 // writeOutput builds the site in a fresh directory beside out and then puts
 // it in out's place in one step, so that a build that stops half way leaves
 // the previous output whole.
-func writeOutput(out string, fill func(dir string) error) error {
+// The stages go to tm.
+func writeOutput(out string, tm *timer, fill func(dir string) error) error {
 	out = filepath.Clean(out)
 	parent := filepath.Dir(out)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
@@ -35,6 +36,7 @@ func writeOutput(out string, fill func(dir string) error) error {
 		os.RemoveAll(tmp)
 		return err
 	}
+	tm.next("swap output")
 	if _, err := os.Lstat(out); os.IsNotExist(err) {
 		if err := os.Rename(tmp, out); err != nil {
 			os.RemoveAll(tmp)

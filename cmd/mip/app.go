@@ -140,7 +140,7 @@ func printSummary(w io.Writer, r *generator.Report) {
 		}
 	}
 	if r.Published {
-		fmt.Fprintf(w, "wrote %s\n", r.Out)
+		fmt.Fprintf(w, "wrote %s (%d files written, %d carried over unchanged)\n", r.Out, r.Output.Written, r.Output.Linked)
 	} else {
 		fmt.Fprintf(w, "nothing written to %s\n", r.Out)
 	}

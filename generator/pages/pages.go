@@ -276,7 +276,17 @@ func productJSON(p *catalogue.ProductView) ProductJSON {
 	return j
 }
 
+// writeJSON writes v as JSON: indented for people to read, or when output
+// is minified, as compact as the minifier would make it, without the cost
+// of running it.
 func writeJSON(w *output, name string, v any) error {
+	if w.min.m != nil {
+		data, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("encode %s: %w", name, err)
+		}
+		return w.raw(name, data)
+	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
