@@ -85,9 +85,9 @@ type Report struct {
 	Search         SearchStats              `json:"search_index"`
 	Output         OutputStats              `json:"output"`
 	// Stages are how long each stage of the build took, in seconds.
-	Stages []Stage `json:"stages"`
-	Findings       []finding.Finding        `json:"findings"`
-	Published      bool                     `json:"published"`
+	Stages    []Stage           `json:"stages"`
+	Findings  []finding.Finding `json:"findings"`
+	Published bool              `json:"published"`
 }
 
 // Stage is how long one stage of a build took.
