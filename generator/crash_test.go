@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"mip/generator/catalogue"
+	"mip/generator/manifest"
+	"mip/generator/outdir"
 )
 
 const crashBuildEnv = "MIP_TEST_CRASH_BUILD"
@@ -82,7 +84,8 @@ func runBuild(t *testing.T, o Options) *exec.Cmd {
 // TestCrashSafety kills a build with SIGKILL at random moments. After each
 // kill the output is either the previous site, whole, or the new one,
 // complete; the state still loads; no half-written directory is left
-// behind once a build has run again; and a rerun produces the same site as a
+// behind once a build has run again (the spare tree the killed build was
+// updating in place is not trusted); and a rerun produces the same site as a
 // build never interrupted (but for build.json and changes.json, which say
 // when it ran and what that run changed).
 func TestCrashSafety(t *testing.T) {
@@ -98,6 +101,13 @@ func TestCrashSafety(t *testing.T) {
 		return o
 	}
 	build(t, night1, filepath.Join(base, "site"), filepath.Join(base, "state"))
+	// Again, so that a spare tree exists: night 2 updates it in place.
+	again := night1
+	again.Now = again.Now.Add(time.Hour)
+	build(t, again, filepath.Join(base, "site"), filepath.Join(base, "state"))
+	if _, err := os.Stat(outdir.SpareName(filepath.Join(base, "site"))); err != nil {
+		t.Fatalf("no spare tree after two builds: %v", err)
+	}
 	before := digest(t, filepath.Join(base, "site"))
 
 	// The uninterrupted build, and how long it takes.
@@ -141,12 +151,16 @@ func TestCrashSafety(t *testing.T) {
 		if got := digest(t, o.Out); got != after {
 			t.Fatalf("kill %d: the rerun gave %s, the uninterrupted build %s", i, got, after)
 		}
-		// The killed build's unfinished tree is cleared by the rerun.
+		// The killed build's unfinished files are cleared by the rerun, and
+		// the spare tree the next build will trust matches its manifest.
 		entries, _ := os.ReadDir(root)
 		for _, e := range entries {
-			if strings.Contains(e.Name(), ".new-") {
+			if strings.Contains(e.Name(), ".new-") || strings.Contains(e.Name(), ".index-") {
 				t.Fatalf("kill %d: %s left behind after the rerun", i, e.Name())
 			}
+		}
+		if _, err := manifest.Verify(outdir.SpareName(o.Out)); err != nil {
+			t.Fatalf("kill %d: after the rerun the spare tree does not match its manifest: %v", i, err)
 		}
 	}
 	t.Logf("20 kills within %v: %d left the old site, %d the new one; every rerun matched", took, sawOld, sawNew)

@@ -22,9 +22,8 @@ import (
 	"mip/generator/extract"
 	"mip/generator/finding"
 	"mip/generator/ingest"
-	"mip/generator/manifest"
+	"mip/generator/outdir"
 	"mip/generator/pages"
-	"mip/generator/reuse"
 	"mip/generator/statestore"
 )
 
@@ -116,11 +115,14 @@ func (t *timer) next(name string) {
 	t.name, t.at = name, now
 }
 
-// OutputStats say how much of the output the build wrote and how much it
-// carried over unchanged from the previous output (generator/reuse).
+// OutputStats say what the build did to the output tree (generator/outdir):
+// files written, files hard-linked from the live output, files the spare
+// tree already held, and files removed from it.
 type OutputStats struct {
 	Written int `json:"written"`
-	Linked  int `json:"carried_over"`
+	Linked  int `json:"linked_from_live"`
+	Kept    int `json:"kept_in_spare"`
+	Removed int `json:"removed"`
 }
 
 // SearchStats describe the search index a build wrote.
@@ -256,40 +258,7 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 		return rep, ErrFindings
 	}
 	tm.next("write site")
-	if err := writeOutput(o.Out, tm, func(dir string) error {
-		root, err := os.OpenRoot(dir)
-		if err != nil {
-			return err
-		}
-		defer root.Close()
-		if err := root.Mkdir("docs", 0o755); err != nil {
-			return err
-		}
-		for _, d := range view.Documents {
-			if err := store.Link(d.SHA256, filepath.Join(dir, "docs", d.SHA256+".pdf")); err != nil {
-				return err
-			}
-		}
-		// The live output, if any, lends the files that have not changed.
-		prev := reuse.Open(o.Out)
-		w := reuse.NewWriter(root, dir, prev)
-		if err := pages.Write(w, cat, view, pages.Options{
-			Minify: true, BaseURL: o.BaseURL, Built: o.Now, Generation: cat.Generation, Changes: rep.Changes, Workers: o.Workers,
-			Sections: documentSections(text), Key: pagesKey()}); err != nil {
-			return err
-		}
-		st := w.Stats()
-		rep.Output = OutputStats{Written: st.Written, Linked: st.Linked}
-		tm.next("write search index")
-		sst, err := writeSearchIndex(filepath.Join(dir, filepath.FromSlash(IndexDir)), cat, view, text, o.Workers)
-		if err != nil {
-			return fmt.Errorf("build search index: %w", err)
-		}
-		rep.Search = SearchStats{Documents: sst.Docs, Files: sst.Files, Bytes: sst.Bytes, ManifestBytes: sst.ManifestBytes}
-		// Last, the manifest of every file for mip publish and mip verify.
-		tm.next("write manifest")
-		return manifest.Write(dir, prev.Manifest(), w.Entries())
-	}); err != nil {
+	if err := writeOutput(o, tm, rep, cat, view, store, text); err != nil {
 		return rep, err
 	}
 	rep.Published = true
@@ -301,6 +270,54 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 		return rep, err
 	}
 	return rep, nil
+}
+
+// writeOutput brings the spare output tree up to date for the catalogue's
+// view (generator/outdir: only what changed is written) and swaps it in
+// for the live one in one step.
+func writeOutput(o Options, tm *timer, rep *Report, cat *catalogue.Catalogue, view *catalogue.View, store *documents.Store, text *texts) error {
+	w, err := outdir.Begin(o.Out)
+	if err != nil {
+		return err
+	}
+	committed := false
+	defer func() {
+		if !committed {
+			w.Abort()
+		}
+	}()
+	for _, d := range view.Documents {
+		if err := w.LinkFile("docs/"+d.SHA256+".pdf", store.Path(d.SHA256)); err != nil {
+			return err
+		}
+	}
+	if err := pages.Write(w, cat, view, pages.Options{
+		Minify: true, BaseURL: o.BaseURL, Built: o.Now, Generation: cat.Generation, Changes: rep.Changes, Workers: o.Workers,
+		Sections: documentSections(text), Key: pagesKey()}); err != nil {
+		return err
+	}
+	tm.next("write search index")
+	tmp, err := w.TempDir()
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	sst, err := writeSearchIndex(tmp, cat, view, text, o.Workers)
+	if err != nil {
+		return fmt.Errorf("build search index: %w", err)
+	}
+	rep.Search = SearchStats{Documents: sst.Docs, Files: sst.Files, Bytes: sst.Bytes, ManifestBytes: sst.ManifestBytes}
+	if err := w.Import(IndexDir, tmp); err != nil {
+		return fmt.Errorf("build search index: %w", err)
+	}
+	tm.next("swap output")
+	if err := w.Commit(); err != nil {
+		return err
+	}
+	committed = true
+	st := w.Stats()
+	rep.Output = OutputStats{Written: st.Written, Linked: st.Linked, Kept: st.Kept, Removed: st.Removed}
+	return nil
 }
 
 // checked is a create record with the outcome of its PDF check.

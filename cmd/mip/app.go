@@ -140,7 +140,7 @@ func printSummary(w io.Writer, r *generator.Report) {
 		}
 	}
 	if r.Published {
-		fmt.Fprintf(w, "wrote %s (%d files written, %d carried over unchanged)\n", r.Out, r.Output.Written, r.Output.Linked)
+		fmt.Fprintf(w, "wrote %s (%d files written, %d carried over unchanged)\n", r.Out, r.Output.Written, r.Output.Linked+r.Output.Kept)
 	} else {
 		fmt.Fprintf(w, "nothing written to %s\n", r.Out)
 	}

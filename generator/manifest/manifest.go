@@ -17,6 +17,7 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"slices"
@@ -53,7 +54,7 @@ type Entry struct {
 	Class  Class  `json:"class"`
 	// Key is a hash of everything the build rendered the file from, for a
 	// page that a later build may carry over instead of rendering it again
-	// (package generator/reuse); empty for other files.
+	// (package generator/outdir); empty for other files.
 	Key string `json:"key,omitempty"`
 }
 
@@ -141,11 +142,10 @@ func Classify(p string) Class {
 }
 
 // Compute walks dir and describes every regular file in it but the manifest
-// itself. A file that known describes with its size (the build wrote or
-// linked it and hashed it then), or a content-addressed file that prev
-// already describes with the same size, is not read again: Verify checks
-// those claims.
-func Compute(dir string, prev *Manifest, known map[string]Entry) (*Manifest, error) {
+// itself. A content-addressed file that prev already describes with the
+// same size is not read again: its name fixes its bytes, and Verify checks
+// that claim.
+func Compute(dir string, prev *Manifest) (*Manifest, error) {
 	root, err := os.OpenRoot(dir)
 	if err != nil {
 		return nil, fmt.Errorf("manifest: %w", err)
@@ -180,10 +180,6 @@ func Compute(dir string, prev *Manifest, known map[string]Entry) (*Manifest, err
 	)
 	for i := range entries {
 		e := &entries[i]
-		if k, ok := known[e.Path]; ok && k.Size == e.Size && k.MD5 != "" && k.SHA256 != "" {
-			e.MD5, e.SHA256, e.Key = k.MD5, k.SHA256, k.Key
-			continue
-		}
 		if prev != nil && e.Class == ContentAddressed {
 			if old, ok := prev.Lookup(e.Path); ok && old.Size == e.Size && old.MD5 != "" && old.SHA256 != "" {
 				e.MD5, e.SHA256 = old.MD5, old.SHA256
@@ -236,23 +232,39 @@ func hashFile(root *os.Root, p string) (md5hex, shahex string, n int64, err erro
 }
 
 // Write computes the manifest of dir and writes it to dir/_manifest.json,
-// taking what known and prev (the previous output's manifest; either may be
-// nil) say of files as Compute does.
-func Write(dir string, prev *Manifest, known map[string]Entry) error {
-	m, err := Compute(dir, prev, known)
+// taking what prev (a previous manifest, or nil) says of content-addressed
+// files as Compute does.
+func Write(dir string, prev *Manifest) error {
+	m, err := Compute(dir, prev)
 	if err != nil {
 		return err
 	}
+	return WriteManifest(dir, m)
+}
+
+// WriteManifest writes m as dir/_manifest.json, all at once: a reader sees
+// the old manifest, none, or the whole new one.
+func WriteManifest(dir string, m *Manifest) error {
 	data, err := json.MarshalIndent(m, "", " ")
 	if err != nil {
 		return err
 	}
-	root, err := os.OpenRoot(dir)
+	f, err := os.CreateTemp(dir, ".tmp-manifest-*")
 	if err != nil {
 		return fmt.Errorf("manifest: %w", err)
 	}
-	defer root.Close()
-	if err := root.WriteFile(Name, append(data, '\n'), 0o644); err != nil {
+	_, err = f.Write(append(data, '\n'))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), filepath.Join(dir, Name))
+	}
+	if err != nil {
+		os.Remove(f.Name())
 		return fmt.Errorf("manifest: write %s: %w", Name, err)
 	}
 	return nil

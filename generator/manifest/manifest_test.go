@@ -73,7 +73,7 @@ func TestWriteVerify(t *testing.T) {
 		"docs/" + sha(pdf) + ".pdf":              pdf,
 		"api/v1/documents/" + sha(pdf) + ".json": `{}`,
 	})
-	if err := Write(dir, nil, nil); err != nil {
+	if err := Write(dir, nil); err != nil {
 		t.Fatal(err)
 	}
 	m, err := Read(dir)
@@ -115,7 +115,7 @@ func TestWriteVerify(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "index.html"), []byte(`x`), 0o644)
 	// Reusing the old manifest would keep the stale hashes of a
 	// content-addressed file of the same size; a fresh Compute does not.
-	if err := Write(dir, nil, nil); err != nil {
+	if err := Write(dir, nil); err != nil {
 		t.Fatal(err)
 	}
 	res, err = Verify(dir)
@@ -132,7 +132,7 @@ func TestComputeReusesContentAddressed(t *testing.T) {
 		{Path: name, Size: int64(len(pdf)), MD5: "from-prev", SHA256: "from-prev", Class: ContentAddressed},
 		{Path: "index.html", Size: 1, MD5: "from-prev", SHA256: "from-prev", Class: Root},
 	}}
-	m, err := Compute(dir, prev, nil)
+	m, err := Compute(dir, prev)
 	if err != nil {
 		t.Fatal(err)
 	}

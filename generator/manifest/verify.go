@@ -32,7 +32,7 @@ func Verify(dir string) (*VerifyResult, error) {
 	if err != nil {
 		return nil, err
 	}
-	got, err := Compute(dir, nil, nil)
+	got, err := Compute(dir, nil)
 	if err != nil {
 		return nil, err
 	}

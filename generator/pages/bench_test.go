@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"html/template"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -16,7 +15,7 @@ import (
 	"mip/generator/finding"
 	"mip/generator/ingest"
 	"mip/generator/licence"
-	"mip/generator/reuse"
+	"mip/generator/outdir"
 )
 
 // syntheticCatalogue has n documents: an SPC, a PIL and a PAR for each of
@@ -58,14 +57,13 @@ func BenchmarkWrite(b *testing.B) {
 	c := syntheticCatalogue(b, 20000)
 	v := c.View()
 	n := htmlPages(v)
-	dirWriter := func(b *testing.B) *reuse.Writer {
-		dir := b.TempDir()
-		root, err := os.OpenRoot(dir)
+	dirWriter := func(b *testing.B) *outdir.Writer {
+		w, err := outdir.Begin(filepath.Join(b.TempDir(), "site"))
 		if err != nil {
 			b.Fatal(err)
 		}
-		b.Cleanup(func() { root.Close() })
-		return reuse.NewWriter(root, dir, nil)
+		b.Cleanup(w.Abort)
+		return w
 	}
 	b.Run("site", func(b *testing.B) {
 		for b.Loop() {

@@ -20,7 +20,7 @@ import (
 	"mip/generator/finding"
 	"mip/generator/ingest"
 	"mip/generator/licence"
-	"mip/generator/reuse"
+	"mip/generator/outdir"
 )
 
 // Hostile names, as an export could carry them.
@@ -59,10 +59,7 @@ func TestHostileNamesAreInert(t *testing.T) {
 	for _, minify := range []bool{false, true} {
 		tmp := t.TempDir()
 		out := filepath.Join(tmp, "site")
-		if err := os.Mkdir(out, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		root, err := os.OpenRoot(out)
+		w, err := outdir.Begin(out)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -70,10 +67,12 @@ func TestHostileNamesAreInert(t *testing.T) {
 		o.Sections = func(*catalogue.Document) ([]Section, error) {
 			return []Section{{ID: "s1", Number: "1", Heading: evilProduct, Text: evilTitle}}, nil
 		}
-		if err := Write(reuse.NewWriter(root, out, nil), c, c.View(), o); err != nil {
+		if err := Write(w, c, c.View(), o); err != nil {
 			t.Fatal(err)
 		}
-		root.Close()
+		if err := w.Commit(); err != nil {
+			t.Fatal(err)
+		}
 		entries, _ := os.ReadDir(tmp)
 		if len(entries) != 1 {
 			t.Errorf("the build wrote beside the output directory: %v", entries)

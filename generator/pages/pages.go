@@ -20,7 +20,7 @@ import (
 
 // Writer puts files in the output directory. Names are slash-separated and
 // relative to it; a name cannot leave it. It must be safe for concurrent
-// use. (generator/reuse.Writer is the one a build uses.)
+// use. (generator/outdir.Writer is the one a build uses.)
 type Writer interface {
 	WriteFile(name string, data []byte) error
 }

@@ -63,7 +63,7 @@ func TestMetadata(t *testing.T) {
 
 			// Pages get a Cache-Control; only they are sent again.
 			os.WriteFile(filepath.Join(dir, "_headers"), []byte(files["_headers"]+"/products/*\n  Cache-Control: public, max-age=60\n"), 0o644)
-			if err := manifest.Write(dir, nil, nil); err != nil {
+			if err := manifest.Write(dir, nil); err != nil {
 				t.Fatal(err)
 			}
 			sum, err := publish(t, b, dir, t0.Add(time.Hour), func(o *Options) { o.DryRun = true })

@@ -98,7 +98,7 @@ func Publish(ctx context.Context, o Options) (*Summary, error) {
 	m, err := manifest.Read(o.Dir)
 	if errors.Is(err, os.ErrNotExist) {
 		o.Log.Warn("the output has no manifest; computing one", "dir", o.Dir)
-		m, err = manifest.Compute(o.Dir, nil, nil)
+		m, err = manifest.Compute(o.Dir, nil)
 	}
 	if err != nil {
 		return sum, fmt.Errorf("publish %s: %w", o.Dir, err)

@@ -91,7 +91,7 @@ func writeSite(t testing.TB, files map[string]string) string {
 			t.Fatal(err)
 		}
 	}
-	if err := manifest.Write(dir, nil, nil); err != nil {
+	if err := manifest.Write(dir, nil); err != nil {
 		t.Fatal(err)
 	}
 	return dir

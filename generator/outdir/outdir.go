@@ -1,0 +1,450 @@
+// Package outdir writes a build's output tree so that a crash never leaves
+// a half-written site, and so that a night which changes little writes
+// little.
+//
+// Beside the live output OUT lives a spare tree, .OUT.spare: the output
+// before the live one, kept when a build swapped it out. A build brings the
+// spare up to date in place and then exchanges it with the live tree in one
+// renameat2(RENAME_EXCHANGE); the old live tree becomes the next spare. The
+// live tree is never written to.
+//
+// Every tree carries its manifest (_manifest.json: each file's size,
+// hashes and, for a page, the key of what it was rendered from), which is
+// how the build knows what a tree holds without reading it:
+//
+//   - A file whose bytes (or, for a page, whose key) the spare's manifest
+//     already lists is left alone: no write, no system call.
+//   - Else, when the live tree holds it, it is hard-linked from there.
+//   - Else it is written (to a temporary name, then renamed into place).
+//   - Files of the spare that the new output does not have are removed.
+//
+// So a night's file operations scale with what changed in the last two
+// nights, not with the size of the site. Files are never changed in place
+// (a rename replaces a name, not the shared inode), so the trees can share
+// inodes safely. Before its first change to the spare, a build removes the
+// spare's manifest; a spare without one (a build was killed while updating
+// it) is not trusted and is cleared, and that build links everything from
+// the live tree instead.
+package outdir
+
+import (
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"golang.org/x/sys/unix"
+
+	"mip/generator/manifest"
+)
+
+// Stats count what a build did to the output tree.
+type Stats struct {
+	Written int // files written (or, for LinkFile, linked from outside both trees)
+	Linked  int // files hard-linked from the live tree
+	Kept    int // files the spare tree already held
+	Removed int // files of the spare the new output does not have
+}
+
+// Writer brings the spare tree up to date for a new output. Its methods
+// are safe for concurrent use; Commit and Abort end it.
+type Writer struct {
+	out, spare string
+	root       *os.Root // the spare
+	live       *manifest.Manifest
+	had        *manifest.Manifest // what the spare held when the build began
+
+	made    sync.Map // directories known to exist in the spare
+	mu      sync.Mutex
+	entries map[string]manifest.Entry // the new output, by path
+
+	written, linked, kept atomic.Int64
+	removed               int
+}
+
+// SpareName is the spare tree of the output out.
+func SpareName(out string) string {
+	out = filepath.Clean(out)
+	return filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".spare")
+}
+
+// Begin starts a new output for out: it makes the spare tree ready to be
+// updated (clearing it when it cannot be trusted) and reads what the live
+// tree and the spare hold.
+func Begin(out string) (*Writer, error) {
+	out = filepath.Clean(out)
+	parent := filepath.Dir(out)
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return nil, fmt.Errorf("make output directory: %w", err)
+	}
+	// Trees left by builds of earlier versions, which built a fresh tree
+	// each time; they were never live.
+	for _, pattern := range []string{".new-*", ".index-*"} {
+		stale, _ := filepath.Glob(filepath.Join(parent, "."+filepath.Base(out)+pattern))
+		for _, d := range stale {
+			os.RemoveAll(d)
+		}
+	}
+	w := &Writer{out: out, spare: SpareName(out), entries: map[string]manifest.Entry{}}
+	if m, err := manifest.Read(out); err == nil {
+		w.live = m
+	}
+	if m, err := manifest.Read(w.spare); err == nil {
+		w.had = m
+	} else if err := os.RemoveAll(w.spare); err != nil {
+		return nil, fmt.Errorf("clear the spare output tree: %w", err)
+	}
+	if err := os.MkdirAll(w.spare, 0o755); err != nil {
+		return nil, fmt.Errorf("make output directory: %w", err)
+	}
+	if err := os.Chmod(w.spare, 0o755); err != nil {
+		return nil, err
+	}
+	// From here on the spare is being changed: without its manifest, a
+	// build killed now leaves a spare the next build will not trust.
+	if err := os.Remove(filepath.Join(w.spare, manifest.Name)); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("mark the spare output tree: %w", err)
+	}
+	root, err := os.OpenRoot(w.spare)
+	if err != nil {
+		return nil, err
+	}
+	w.root = root
+	return w, nil
+}
+
+// TempDir makes a directory beside the output for files to Import; a
+// build killed before it is imported leaves it for the next Begin to clear.
+func (w *Writer) TempDir() (string, error) {
+	return os.MkdirTemp(filepath.Dir(w.out), "."+filepath.Base(w.out)+".index-")
+}
+
+func lookup(m *manifest.Manifest, name string) (manifest.Entry, bool) {
+	if m == nil {
+		return manifest.Entry{}, false
+	}
+	return m.Lookup(name)
+}
+
+// WriteFile puts data in the new output as name.
+func (w *Writer) WriteFile(name string, data []byte) error {
+	return w.WriteKeyed(name, "", data)
+}
+
+// WriteKeyed puts data in the new output as name, recording key, the hash
+// of what it was rendered from ("" for none). Data the spare or the live
+// tree already holds under that name is not written again.
+func (w *Writer) WriteKeyed(name, key string, data []byte) error {
+	if err := checkName(name); err != nil {
+		return err
+	}
+	sum := sha256.Sum256(data)
+	sha := hex.EncodeToString(sum[:])
+	same := func(e manifest.Entry) bool { return e.Size == int64(len(data)) && e.SHA256 == sha && e.MD5 != "" }
+	if e, ok := lookup(w.had, name); ok && same(e) {
+		e.Key = key
+		w.keep(e)
+		return nil
+	}
+	if e, ok := lookup(w.live, name); ok && same(e) {
+		e.Key = key
+		if ok, err := w.linkLive(name, e); ok || err != nil {
+			return err
+		}
+	}
+	if err := w.put(name, false, func(tmp string) error { return w.root.WriteFile(tmp, data, 0o644) }); err != nil {
+		return err
+	}
+	m := md5.Sum(data)
+	w.record(manifest.Entry{Path: name, Size: int64(len(data)), MD5: hex.EncodeToString(m[:]), SHA256: sha,
+		Class: manifest.Classify(name), Key: key})
+	w.written.Add(1)
+	return nil
+}
+
+// Reuse puts name in the new output unrendered when the spare or the live
+// tree holds it rendered from inputs with the same key, and reports whether
+// it did. An empty key is never reused.
+func (w *Writer) Reuse(name, key string) (bool, error) {
+	if key == "" || checkName(name) != nil {
+		return false, nil
+	}
+	if e, ok := lookup(w.had, name); ok && e.Key == key {
+		w.keep(e)
+		return true, nil
+	}
+	if e, ok := lookup(w.live, name); ok && e.Key == key {
+		return w.linkLive(name, e)
+	}
+	return false, nil
+}
+
+// LinkFile puts the file src (outside both trees, such as a stored PDF)
+// in the new output as name, by hard link. Its name must fix its bytes (a
+// content address): a name the spare or the live tree already has with
+// src's size is kept or linked from there.
+func (w *Writer) LinkFile(name, src string) error {
+	if err := checkName(name); err != nil {
+		return err
+	}
+	fi, err := os.Stat(src)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if e, ok := lookup(w.had, name); ok && e.Size == fi.Size() && e.MD5 != "" {
+		w.keep(e)
+		return nil
+	}
+	if e, ok := lookup(w.live, name); ok && e.Size == fi.Size() && e.MD5 != "" {
+		if ok, err := w.linkLive(name, e); ok || err != nil {
+			return err
+		}
+	}
+	if err := w.put(name, true, func(tmp string) error { return os.Link(src, filepath.Join(w.spare, tmp)) }); err != nil {
+		return err
+	}
+	e, err := hashFile(src, name)
+	if err != nil {
+		return err
+	}
+	e.Class = manifest.Classify(name)
+	w.record(e)
+	w.written.Add(1)
+	return nil
+}
+
+// Import puts every file below dir in the new output under prefix, as
+// WriteFile would, and removes dir.
+func (w *Writer) Import(prefix, dir string) error {
+	defer os.RemoveAll(dir)
+	return filepathWalk(dir, func(rel string) error {
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+		if err != nil {
+			return err
+		}
+		return w.WriteFile(path.Join(prefix, rel), data)
+	})
+}
+
+// linkLive hard-links the live tree's file name, described by e, into the
+// spare. It reports false (and the caller writes the file) when the live
+// file is not what e says or cannot be linked.
+func (w *Writer) linkLive(name string, e manifest.Entry) (bool, error) {
+	src := filepath.Join(w.out, filepath.FromSlash(name))
+	fi, err := os.Lstat(src)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != e.Size {
+		return false, nil
+	}
+	err = w.put(name, true, func(tmp string) error { return os.Link(src, filepath.Join(w.spare, tmp)) })
+	if err != nil {
+		return false, nil // another file system, or links not allowed: write it
+	}
+	e.Class = manifest.Classify(name)
+	w.record(e)
+	w.linked.Add(1)
+	return true, nil
+}
+
+// put makes name in the spare with make, which creates the file it is
+// given (a temporary name in the same directory) or, when link is set,
+// links it, and renames it into place: a file the spare had there is
+// replaced, never changed, since its inode may be the live tree's too.
+func (w *Writer) put(name string, link bool, make func(tmp string) error) error {
+	if err := w.mkdir(name); err != nil {
+		return err
+	}
+	tmp := path.Join(path.Dir(name), ".tmp-"+path.Base(name))
+	w.root.Remove(tmp)
+	if err := make(tmp); err != nil {
+		w.root.Remove(tmp)
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if err := w.root.Rename(tmp, name); err != nil {
+		w.root.Remove(tmp)
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	if link {
+		// rename(2) does nothing when both names are links to one inode
+		// (the spare already held the live file): tmp is still there.
+		if err := w.root.Remove(tmp); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+func (w *Writer) mkdir(name string) error {
+	dir := path.Dir(name)
+	if dir == "." {
+		return nil
+	}
+	if _, ok := w.made.Load(dir); ok {
+		return nil
+	}
+	if err := w.root.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	w.made.Store(dir, true)
+	return nil
+}
+
+func (w *Writer) keep(e manifest.Entry) {
+	e.Class = manifest.Classify(e.Path)
+	w.record(e)
+	w.kept.Add(1)
+}
+
+func (w *Writer) record(e manifest.Entry) {
+	w.mu.Lock()
+	w.entries[e.Path] = e
+	w.mu.Unlock()
+}
+
+// Stats say what the build did to the tree so far.
+func (w *Writer) Stats() Stats {
+	return Stats{Written: int(w.written.Load()), Linked: int(w.linked.Load()), Kept: int(w.kept.Load()), Removed: w.removed}
+}
+
+// Manifest is the new output's manifest as it stands.
+func (w *Writer) Manifest() *manifest.Manifest {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	m := &manifest.Manifest{Version: 1, Files: make([]manifest.Entry, 0, len(w.entries))}
+	for _, e := range w.entries {
+		m.Files = append(m.Files, e)
+	}
+	slices.SortFunc(m.Files, func(a, b manifest.Entry) int { return strings.Compare(a.Path, b.Path) })
+	return m
+}
+
+// Commit removes the spare's files that the new output does not have,
+// writes the manifest, and exchanges the spare with the live tree in one
+// step; the old live tree becomes the spare.
+func (w *Writer) Commit() error {
+	defer w.root.Close()
+	if err := w.sweep(); err != nil {
+		return err
+	}
+	if err := manifest.WriteManifest(w.spare, w.Manifest()); err != nil {
+		return err
+	}
+	if _, err := os.Lstat(w.out); errors.Is(err, os.ErrNotExist) {
+		if err := os.Rename(w.spare, w.out); err != nil {
+			return fmt.Errorf("publish output: %w", err)
+		}
+		return nil
+	}
+	if err := unix.Renameat2(unix.AT_FDCWD, w.spare, unix.AT_FDCWD, w.out, unix.RENAME_EXCHANGE); err != nil {
+		// No atomic exchange here: two renames, and no spare kept.
+		old := w.spare + ".old"
+		os.RemoveAll(old)
+		if err := os.Rename(w.out, old); err != nil {
+			return fmt.Errorf("publish output: %w", err)
+		}
+		if err := os.Rename(w.spare, w.out); err != nil {
+			os.Rename(old, w.out)
+			return fmt.Errorf("publish output: %w", err)
+		}
+		return os.RemoveAll(old)
+	}
+	return nil
+}
+
+// Abort ends a build that will not publish: the live tree is as it was;
+// the spare, without its manifest, is cleared by the next build.
+func (w *Writer) Abort() {
+	w.root.Close()
+}
+
+// sweep removes from the spare every file the new output does not have,
+// and the directories that leaves empty.
+func (w *Writer) sweep() error {
+	if w.had == nil {
+		return nil
+	}
+	dirs := map[string]bool{}
+	for _, e := range w.had.Files {
+		if _, ok := w.entries[e.Path]; ok {
+			continue
+		}
+		if err := w.root.Remove(e.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("remove %s from the spare output tree: %w", e.Path, err)
+		}
+		w.removed++
+		for d := path.Dir(e.Path); d != "."; d = path.Dir(d) {
+			dirs[d] = true
+		}
+	}
+	// Deepest first; a directory still holding something stays.
+	for _, d := range deepestFirst(dirs) {
+		w.root.Remove(d)
+	}
+	return nil
+}
+
+func deepestFirst(dirs map[string]bool) []string {
+	out := make([]string, 0, len(dirs))
+	for d := range dirs {
+		out = append(out, d)
+	}
+	slices.SortFunc(out, func(a, b string) int {
+		if c := strings.Count(b, "/") - strings.Count(a, "/"); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	return out
+}
+
+// checkName refuses names that are not plain relative paths, and the
+// manifest's own name.
+func checkName(name string) error {
+	if !filepath.IsLocal(name) || path.Clean(name) != name || strings.Contains(name, "\\") || name == manifest.Name {
+		return fmt.Errorf("refusing to write %q: not a plain relative path", name)
+	}
+	if strings.HasPrefix(path.Base(name), ".tmp-") {
+		return fmt.Errorf("refusing to write %q: a temporary name", name)
+	}
+	return nil
+}
+
+func hashFile(p, name string) (manifest.Entry, error) {
+	f, err := os.Open(p)
+	if err != nil {
+		return manifest.Entry{}, err
+	}
+	defer f.Close()
+	hm, hs := md5.New(), sha256.New()
+	n, err := io.Copy(io.MultiWriter(hm, hs), f)
+	if err != nil {
+		return manifest.Entry{}, fmt.Errorf("read %s: %w", p, err)
+	}
+	return manifest.Entry{Path: name, Size: n, MD5: hex.EncodeToString(hm.Sum(nil)), SHA256: hex.EncodeToString(hs.Sum(nil))}, nil
+}
+
+// filepathWalk calls f with the slash-separated path, relative to dir, of
+// every regular file below dir.
+func filepathWalk(dir string, f func(rel string) error) error {
+	return filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if !d.Type().IsRegular() {
+			return fmt.Errorf("%s is not a regular file", p)
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		return f(filepath.ToSlash(rel))
+	})
+}

@@ -1,0 +1,171 @@
+package outdir
+
+import (
+	"os"
+	"path/filepath"
+	"syscall"
+	"testing"
+
+	"mip/generator/manifest"
+)
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func inode(t *testing.T, p string) uint64 {
+	t.Helper()
+	fi, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Sys().(*syscall.Stat_t).Ino
+}
+
+// build makes one output generation of out with write, commits it and
+// checks that the live tree and the spare match their manifests.
+func build(t *testing.T, out string, write func(w *Writer)) Stats {
+	t.Helper()
+	w, err := Begin(out)
+	must(t, err)
+	write(w)
+	must(t, w.Commit())
+	for _, dir := range []string{out, SpareName(out)} {
+		if _, err := os.Stat(dir); err != nil {
+			continue
+		}
+		if _, err := manifest.Verify(dir); err != nil {
+			t.Fatalf("%s does not match its manifest: %v", dir, err)
+		}
+	}
+	return w.Stats()
+}
+
+func read(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	must(t, err)
+	return string(b)
+}
+
+func TestGenerations(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "site")
+	st := build(t, out, func(w *Writer) {
+		must(t, w.WriteFile("api/same.json", []byte(`{"a":1}`)))
+		must(t, w.WriteFile("api/changed.json", []byte(`{"a":1}`)))
+		must(t, w.WriteFile("api/gone.json", []byte(`{}`)))
+		must(t, w.WriteKeyed("p/x/index.html", "k1", []byte("<p>x</p>")))
+		must(t, w.WriteKeyed("p/y/index.html", "k1", []byte("<p>y</p>")))
+	})
+	if st != (Stats{Written: 5}) {
+		t.Errorf("first generation: %+v", st)
+	}
+	first := map[string]uint64{}
+	for _, n := range []string{"api/same.json", "p/x/index.html"} {
+		first[n] = inode(t, filepath.Join(out, n))
+	}
+
+	// Generation 2: no spare yet; unchanged files are linked from the live
+	// tree, which then becomes the spare.
+	again := false // generation 3 repeats generation 2: every page is reusable
+	gen2 := func(w *Writer) {
+		must(t, w.WriteFile("api/same.json", []byte(`{"a":1}`)))
+		must(t, w.WriteFile("api/changed.json", []byte(`{"a":2}`)))
+		for name, want := range map[string]bool{"p/x/index.html": true, "p/y/index.html": false, "p/new/index.html": false, "../escape.html": false} {
+			key := "k1"
+			if name == "p/y/index.html" {
+				key = "k2"
+			}
+			ok, err := w.Reuse(name, key)
+			must(t, err)
+			if ok != (want || again && filepath.IsLocal(name)) {
+				t.Errorf("Reuse(%s) = %v, want %v", name, ok, want)
+			}
+			if !ok && filepath.IsLocal(name) {
+				must(t, w.WriteKeyed(name, key, []byte("<p>new</p>")))
+			}
+		}
+	}
+	st = build(t, out, gen2)
+	if st != (Stats{Written: 3, Linked: 2}) {
+		t.Errorf("second generation: %+v", st)
+	}
+	for n, ino := range first {
+		if inode(t, filepath.Join(out, n)) != ino {
+			t.Errorf("%s was written again, not linked", n)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(out, "api/gone.json")); !os.IsNotExist(err) {
+		t.Errorf("a file the new output lacks is still live: %v", err)
+	}
+	if read(t, filepath.Join(SpareName(out), "api/gone.json")) != "{}" {
+		t.Error("the spare is not the first generation")
+	}
+
+	// Generation 3, the same as 2: the spare (generation 1) is updated in
+	// place: what it holds is kept, what changed in generation 2 is linked
+	// from the live tree, gone.json is removed from it.
+	again = true
+	st = build(t, out, gen2)
+	if st.Written != 0 || st.Kept != 2 || st.Linked != 3 || st.Removed != 1 {
+		t.Errorf("third generation: %+v", st)
+	}
+	if read(t, filepath.Join(out, "p/y/index.html")) != "<p>new</p>" || read(t, filepath.Join(out, "api/changed.json")) != `{"a":2}` {
+		t.Error("the third generation is not the second's content")
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(out, "*", "*", ".tmp-*"))
+	more, _ := filepath.Glob(filepath.Join(out, "*", ".tmp-*"))
+	if len(leftovers)+len(more) > 0 {
+		t.Errorf("temporary files left: %v %v", leftovers, more)
+	}
+}
+
+// TestKilledBuildSpareNotTrusted: a build that stops while updating the
+// spare leaves it without a manifest; the next build clears it and takes
+// everything from the live tree.
+func TestKilledBuildSpareNotTrusted(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "site")
+	for range 2 {
+		build(t, out, func(w *Writer) { must(t, w.WriteKeyed("index.html", "k", []byte("one"))) })
+	}
+	w, err := Begin(out)
+	must(t, err)
+	must(t, w.WriteKeyed("index.html", "k2", []byte("half")))
+	w.Abort() // as if killed
+	if _, err := os.Stat(filepath.Join(SpareName(out), manifest.Name)); !os.IsNotExist(err) {
+		t.Fatalf("a spare being updated still has its manifest: %v", err)
+	}
+	if read(t, filepath.Join(out, "index.html")) != "one" {
+		t.Fatal("the live tree changed")
+	}
+	st := build(t, out, func(w *Writer) {
+		if ok, _ := w.Reuse("index.html", "k2"); ok {
+			t.Error("reused a page from an untrusted spare")
+		}
+		ok, err := w.Reuse("index.html", "k")
+		must(t, err)
+		if !ok {
+			t.Error("the live page was not reused")
+		}
+	})
+	if st != (Stats{Linked: 1}) {
+		t.Errorf("stats %+v", st)
+	}
+	if read(t, filepath.Join(out, "index.html")) != "one" {
+		t.Error("the page from the killed build was published")
+	}
+}
+
+func TestRefusedNames(t *testing.T) {
+	w, err := Begin(filepath.Join(t.TempDir(), "site"))
+	must(t, err)
+	defer w.Abort()
+	for _, name := range []string{"../x", "/etc/passwd", "a/../../x", "a/.tmp-x", manifest.Name, ""} {
+		if err := w.WriteFile(name, []byte("x")); err == nil {
+			t.Errorf("WriteFile(%q) accepted", name)
+		}
+	}
+}
