@@ -190,19 +190,21 @@ func (w *Writer) Reuse(name, key string) (bool, error) {
 
 // LinkFile puts the file src (outside both trees, such as a stored PDF)
 // in the new output as name, by hard link. Its name must fix its bytes (a
-// content address): a name the spare or the live tree already has with
-// src's size is kept or linked from there.
+// content address): a name the spare already lists is left alone, one the
+// live tree lists with src's size is linked from there.
 func (w *Writer) LinkFile(name, src string) error {
 	if err := checkName(name); err != nil {
 		return err
 	}
+	// The name fixes the bytes, so a tree whose manifest lists it holds
+	// them (mip verify checks that claim).
+	if e, ok := lookup(w.had, name); ok && e.MD5 != "" {
+		w.keep(e)
+		return nil
+	}
 	fi, err := os.Stat(src)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", name, err)
-	}
-	if e, ok := lookup(w.had, name); ok && e.Size == fi.Size() && e.MD5 != "" {
-		w.keep(e)
-		return nil
 	}
 	if e, ok := lookup(w.live, name); ok && e.Size == fi.Size() && e.MD5 != "" {
 		if ok, err := w.linkLive(name, e); ok || err != nil {
