@@ -17,6 +17,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"mip/generator/catalogue"
 	"mip/generator/documents"
 	"mip/generator/extract"
@@ -286,10 +288,13 @@ func writeOutput(o Options, tm *timer, rep *Report, cat *catalogue.Catalogue, vi
 			w.Abort()
 		}
 	}()
+	var g errgroup.Group
+	g.SetLimit(o.Workers)
 	for _, d := range view.Documents {
-		if err := w.LinkFile("docs/"+d.SHA256+".pdf", store.Path(d.SHA256)); err != nil {
-			return err
-		}
+		g.Go(func() error { return w.LinkFile("docs/"+d.SHA256+".pdf", store.Path(d.SHA256)) })
+	}
+	if err := g.Wait(); err != nil {
+		return err
 	}
 	if err := pages.Write(w, cat, view, pages.Options{
 		Minify: true, BaseURL: o.BaseURL, Built: o.Now, Generation: cat.Generation, Changes: rep.Changes, Workers: o.Workers,

@@ -256,16 +256,22 @@ func (w *Writer) linkLive(name string, e manifest.Entry) (bool, error) {
 	return true, nil
 }
 
-// put makes name in the spare with make, which creates the file it is
-// given (a temporary name in the same directory) or, when link is set,
-// links it, and renames it into place: a file the spare had there is
-// replaced, never changed, since its inode may be the live tree's too.
+// put makes name in the spare with make, which creates (or, when link is
+// set, hard-links) the file it is given. A name the spare does not hold is
+// made in place. One it holds is made under a temporary name in the same
+// directory and renamed over it: the spare's file is replaced, never
+// changed, since its inode may be the live tree's too.
 func (w *Writer) put(name string, link bool, make func(tmp string) error) error {
 	if err := w.mkdir(name); err != nil {
 		return err
 	}
+	if _, ok := lookup(w.had, name); !ok {
+		if err := make(name); err != nil {
+			return fmt.Errorf("write %s: %w", name, err)
+		}
+		return nil
+	}
 	tmp := path.Join(path.Dir(name), ".tmp-"+path.Base(name))
-	w.root.Remove(tmp)
 	if err := make(tmp); err != nil {
 		w.root.Remove(tmp)
 		return fmt.Errorf("write %s: %w", name, err)
