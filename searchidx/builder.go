@@ -21,8 +21,8 @@ type Builder struct {
 	opts     Options
 	variants variantTable
 
-	pending []Doc     // added, not yet analysed
-	metas   []docMeta // by provisional id (order of Add)
+	pending []pendingDoc // added, not yet merged
+	metas   []docMeta    // by provisional id (order of Add)
 	seen    map[string]bool
 
 	postings map[string]*posting
@@ -31,6 +31,19 @@ type Builder struct {
 	lens     []uint32 // text tokens, by provisional id
 
 	merged chan struct{} // closed when the last batch's merge is done; nil when none runs
+
+	prev      *segmentReader         // the previous build's segment; nil when none or unusable
+	prevError error                  // why Options.Previous was not used, or nil
+	reuse     map[string]*segmentDoc // decoded by Reusable, taken by Add
+	seg       *segmentWriter         // this build's segment; nil unless Options.Segment
+	reused    int                    // documents taken from the previous segment
+}
+
+// pendingDoc is a document waiting for analysis (a == nil) or, when taken
+// from the previous segment, for its merge.
+type pendingDoc struct {
+	doc Doc
+	a   *analysed
 }
 
 // docMeta is what the builder keeps of a document after analysis.
@@ -48,6 +61,7 @@ type posting struct {
 	df    uint32 // documents
 	field bool   // occurs in a metadata field somewhere
 	exact map[string][]uint32
+	id    uint32 // the term's number in this build's segment
 }
 
 // pair is one decoded record of a posting.
@@ -86,11 +100,46 @@ func (p *posting) pairs(dst []pair) []pair {
 const batch = 256
 
 // NewBuilder returns an empty builder.
+//
+// With Options.Previous set, the previous build's segment is opened (only
+// its table of strings and of documents is read); a missing, corrupt or
+// old segment is ignored and Stats.PreviousIgnored says why. With
+// Options.Segment set, the segment of this build is written as documents
+// are merged, to a temporary file renamed by Write.
 func NewBuilder(opts Options) *Builder {
-	return &Builder{
+	b := &Builder{
 		opts: opts.withDefaults(), variants: defaultVariants, seen: map[string]bool{},
 		postings: map[string]*posting{}, facets: map[string][]uint32{}, products: map[string][]uint32{},
+		reuse: map[string]*segmentDoc{},
 	}
+	if b.opts.Previous != "" {
+		b.prev, b.prevError = openSegment(b.opts.Previous)
+	}
+	if b.opts.Segment != "" {
+		b.seg = newSegmentWriter(b.opts.Segment)
+	}
+	return b
+}
+
+// Reusable reports whether the previous build's segment holds the analysis
+// of a document with this fingerprint, checked and decoded. When it does,
+// Add takes that document's terms, card, facets, product keys and sort key
+// from the segment, and the Doc given to Add needs only Key, Type,
+// Territory and Fingerprint. The decoded record is kept until Add takes
+// it, so call Reusable just before Add.
+func (b *Builder) Reusable(fingerprint string) bool {
+	if fingerprint == "" || b.prev == nil {
+		return false
+	}
+	if _, ok := b.reuse[fingerprint]; ok {
+		return true
+	}
+	sd, err := b.prev.doc(fingerprint)
+	if err != nil || sd == nil {
+		return false
+	}
+	b.reuse[fingerprint] = sd
+	return true
 }
 
 var typeRank = map[string]int{"SPC": 0, "PIL": 1, "PAR": 2}
@@ -121,15 +170,33 @@ func (b *Builder) Add(d Doc) error {
 	if len(b.metas) >= math.MaxUint32 {
 		return errors.New("too many documents")
 	}
-	b.seen[d.Key] = true
-	sortKey := ""
-	if len(d.Products) > 0 {
-		sortKey = analysis.Fold(d.Products[0])
+	var reused *segmentDoc
+	if d.Fingerprint != "" && b.Reusable(d.Fingerprint) {
+		reused = b.reuse[d.Fingerprint]
+		if reused.typ != d.Type || (terr != "" && terr != reused.territory) {
+			return fmt.Errorf("document %q: fingerprint %q was a %s of territory %q, now a %s of %q",
+				d.Key, d.Fingerprint, reused.typ, reused.territory, d.Type, terr)
+		}
+		terr = reused.territory
 	}
-	card := d.Card
-	card.Type, card.Territory = d.Type, terr
-	b.metas = append(b.metas, docMeta{key: d.Key, typ: d.Type, territory: terr, sortKey: sortKey, card: card})
-	b.pending = append(b.pending, d)
+	b.seen[d.Key] = true
+	if reused != nil {
+		delete(b.reuse, d.Fingerprint)
+		b.reused++
+		card := reused.card
+		card.Type, card.Territory = d.Type, terr
+		b.metas = append(b.metas, docMeta{key: d.Key, typ: d.Type, territory: terr, sortKey: reused.sortKey, card: card})
+		b.pending = append(b.pending, pendingDoc{doc: Doc{Key: d.Key, Fingerprint: d.Fingerprint}, a: &reused.a})
+	} else {
+		sortKey := ""
+		if len(d.Products) > 0 {
+			sortKey = analysis.Fold(d.Products[0])
+		}
+		card := d.Card
+		card.Type, card.Territory = d.Type, terr
+		b.metas = append(b.metas, docMeta{key: d.Key, typ: d.Type, territory: terr, sortKey: sortKey, card: card})
+		b.pending = append(b.pending, pendingDoc{doc: d})
+	}
 	if len(b.pending) == batch {
 		b.flush()
 	}
@@ -141,7 +208,7 @@ func (b *Builder) Add(d Doc) error {
 // and analysed.
 func (b *Builder) flush() {
 	docs := b.pending
-	b.pending = make([]Doc, 0, batch)
+	b.pending = make([]pendingDoc, 0, batch)
 	first := uint32(len(b.metas) - len(docs))
 	res := make([]analysed, len(docs))
 	var wg sync.WaitGroup
@@ -150,11 +217,17 @@ func (b *Builder) flush() {
 		wg.Go(func() {
 			var scratch []analysis.Token
 			for i := range next {
-				res[i], scratch = analyseDoc(&docs[i], b.variants, scratch)
+				res[i], scratch = analyseDoc(&docs[i].doc, b.variants, scratch)
+				docs[i].doc = Doc{Key: docs[i].doc.Key, Fingerprint: docs[i].doc.Fingerprint} // the text can go
 			}
 		})
 	}
 	for i := range docs {
+		if docs[i].a != nil {
+			res[i] = *docs[i].a
+			docs[i].a = nil
+			continue
+		}
 		next <- i
 	}
 	close(next)
@@ -176,20 +249,28 @@ func (b *Builder) wait() {
 	}
 }
 
-// merge adds analysed documents, numbered from first, to the postings.
-func (b *Builder) merge(first uint32, docs []Doc, res []analysed) {
-	for i, a := range res {
+// merge adds analysed documents, numbered from first, to the postings,
+// and their analysis to this build's segment.
+func (b *Builder) merge(first uint32, docs []pendingDoc, res []analysed) {
+	var ps []*posting
+	for i := range res {
+		a := &res[i]
 		id := first + uint32(i)
-		d := &docs[i]
 		b.lens = append(b.lens, a.length)
+		ps = ps[:0]
 		for j, dt := range a.terms {
 			p := b.postings[dt.term]
 			if p == nil {
 				// Clone: the term is a substring of the document's text,
 				// which must not stay alive as a map key.
 				p = &posting{}
-				b.postings[strings.Clone(dt.term)] = p
+				t := strings.Clone(dt.term)
+				b.postings[t] = p
+				if b.seg != nil {
+					p.id = b.seg.intern(t)
+				}
 			}
+			ps = append(ps, p)
 			p.add(id, &a.terms[j])
 			for _, x := range dt.exact {
 				if p.exact == nil {
@@ -202,18 +283,19 @@ func (b *Builder) merge(first uint32, docs []Doc, res []analysed) {
 				p.exact[x] = append(l, id)
 			}
 		}
-		for _, pr := range d.Products {
-			if k := productKey(pr); k != "" {
-				if l := b.products[k]; len(l) == 0 || l[len(l)-1] != id {
-					b.products[k] = append(l, id)
-				}
+		for _, k := range a.productKeys {
+			if l := b.products[k]; len(l) == 0 || l[len(l)-1] != id {
+				b.products[k] = append(l, id)
 			}
 		}
-		for _, s := range d.Substances {
-			k := format.FacetPrefix + analysis.Fold(strings.TrimSpace(s))
+		for _, k := range a.facetKeys {
 			if l := b.facets[k]; len(l) == 0 || l[len(l)-1] != id {
 				b.facets[k] = append(l, id)
 			}
+		}
+		if b.seg != nil {
+			md := &b.metas[id]
+			b.seg.add(docs[i].doc.Fingerprint, md, a, ps)
 		}
 	}
 }
@@ -227,10 +309,13 @@ type docTerm struct {
 	exact    []string // surface forms, sorted
 }
 
-// analysed is one document's terms, sorted by term.
+// analysed is what analysis makes of one document: its terms (in no
+// particular order) and the keys of its product names and substances.
 type analysed struct {
-	terms  []docTerm
-	length uint32 // text tokens, for length normalisation
+	terms       []docTerm
+	length      uint32   // text tokens, for length normalisation
+	productKeys []string // productKey of each product name that has one
+	facetKeys   []string // the facet key of each substance
 }
 
 func analyseDoc(d *Doc, variants variantTable, scratch []analysis.Token) (analysed, []analysis.Token) {
@@ -306,7 +391,16 @@ func analyseDoc(d *Doc, variants variantTable, scratch []analysis.Token) (analys
 	for i := range terms {
 		slices.Sort(terms[i].exact)
 	}
-	return analysed{terms: terms, length: length}, scratch
+	a := analysed{terms: terms, length: length}
+	for _, pr := range d.Products {
+		if k := productKey(pr); k != "" {
+			a.productKeys = append(a.productKeys, k)
+		}
+	}
+	for _, s := range d.Substances {
+		a.facetKeys = append(a.facetKeys, format.FacetPrefix+analysis.Fold(strings.TrimSpace(s)))
+	}
+	return a, scratch
 }
 
 // productKey returns the key of a product name: its query-mode terms joined

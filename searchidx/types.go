@@ -29,6 +29,11 @@ type Doc struct {
 	Sections   []Section // the document's text by section; empty when it has no text
 	Body       string    // text not in a section
 	Card       Card      // what a result shows; Type and Territory are filled in by Build
+	// Fingerprint, optional, identifies the document's content: equal
+	// fingerprints promise equal documents (every field, text included;
+	// Key aside). A document whose fingerprint the previous build's
+	// segment holds is not analysed again (see Builder.Reusable).
+	Fingerprint string
 }
 
 // Field weights: how much one occurrence of a term counts, by field. The
@@ -85,6 +90,21 @@ type Options struct {
 	// in more than MinSectionDocs) gets no section postings (a section
 	// search ignores it). Default 0.1; 1 keeps every term's.
 	SectionShare float64
+
+	// Previous is the path of a segment saved by an earlier build (see
+	// Segment), or "". Documents whose Fingerprint it holds are taken
+	// from it instead of being analysed; a missing, corrupt or old segment
+	// counts as empty.
+	Previous string
+	// Segment is where Write saves this build's segment: per document
+	// fingerprint, what analysis made of the document. "" saves none. It
+	// may be the same path as Previous; it is replaced atomically.
+	Segment string
+	// LinkFrom is the previous build's index directory, or "": a file
+	// Write would write that exists there with the same bytes is
+	// hard-linked from there instead (names are content-hashed, so most
+	// files of an unchanged index are).
+	LinkFrom string
 }
 
 // MinSectionDocs: a term in at most this many documents keeps its section
@@ -130,6 +150,14 @@ type Stats struct {
 	MaxShardBytes int
 	ShardBytes    int64 // all shards
 	CardBytes     int64 // all card files
+	// Analysed documents were analysed by this build; Reused ones were
+	// taken from the previous segment.
+	Analysed, Reused int
+	// Written files were written, Linked ones hard-linked from LinkFrom.
+	Written, Linked int
+	// PreviousIgnored says why Options.Previous was not used, or is "".
+	PreviousIgnored string
+	SegmentBytes    int64 // size of the segment saved, if any
 	// Namespaces breaks the shards down by what their keys hold: "terms"
 	// (with product names), "unions", "facets", "vocabulary".
 	Namespaces map[string]NamespaceStats

@@ -1,12 +1,16 @@
 package searchidx
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/sha256"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"math/bits"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -26,25 +30,86 @@ type file struct {
 	data []byte
 }
 
-// Write writes the index into dir (created if missing), the manifest last,
-// through an os.Root so that no name can leave dir. The Builder must not be
-// used afterwards.
+// Write writes the index into dir (created if missing), the manifest last
+// (written to a temporary name and renamed), through an os.Root so that no
+// name can leave dir. A file that exists in Options.LinkFrom with the same
+// bytes is hard-linked from there; a file already in dir is replaced, not
+// rewritten in place, so that a link shared with another index is never
+// modified. Then the segment, if asked for, is saved. The Builder must not
+// be used afterwards.
 func (b *Builder) Write(dir string) (Stats, error) {
 	files, st := b.encode()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	b.prev.close()
+	st.Reused = b.reused
+	st.Analysed = st.Docs - b.reused
+	if b.prevError != nil {
+		st.PreviousIgnored = b.prevError.Error()
+	}
+	if err := b.writeFiles(dir, files, &st); err != nil {
+		if b.seg != nil {
+			b.seg.abandon()
+		}
 		return Stats{}, err
+	}
+	if b.seg != nil {
+		n, err := b.seg.finish()
+		if err != nil {
+			return Stats{}, err
+		}
+		st.SegmentBytes = n
+	}
+	return st, nil
+}
+
+func (b *Builder) writeFiles(dir string, files []file, st *Stats) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
 	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
-		return Stats{}, err
+		return err
 	}
 	defer root.Close()
 	for _, f := range files {
-		if err := root.WriteFile(f.name, f.data, 0o644); err != nil {
-			return Stats{}, fmt.Errorf("write index: %w", err)
+		if err := root.Remove(f.name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("write index: %w", err)
 		}
+		if f.name != format.ManifestName && b.linkable(f) {
+			if err := os.Link(filepath.Join(b.opts.LinkFrom, f.name), filepath.Join(dir, f.name)); err == nil {
+				st.Linked++
+				continue
+			}
+		}
+		name := f.name
+		if f.name == format.ManifestName {
+			name = "." + f.name + ".tmp"
+		}
+		if err := root.WriteFile(name, f.data, 0o644); err != nil {
+			return fmt.Errorf("write index: %w", err)
+		}
+		if name != f.name {
+			if err := root.Rename(name, f.name); err != nil {
+				return fmt.Errorf("write index: %w", err)
+			}
+		}
+		st.Written++
 	}
-	return st, nil
+	return nil
+}
+
+// linkable reports whether f exists in Options.LinkFrom with the same
+// bytes.
+func (b *Builder) linkable(f file) bool {
+	if b.opts.LinkFrom == "" {
+		return false
+	}
+	path := filepath.Join(b.opts.LinkFrom, f.name)
+	fi, err := os.Lstat(path)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(f.data)) {
+		return false
+	}
+	old, err := os.ReadFile(path)
+	return err == nil && bytes.Equal(old, f.data)
 }
 
 // encode numbers the documents, scores and quantises the postings, and
