@@ -27,6 +27,9 @@ func benchDocs(n int) []Doc {
 func BenchmarkBuild20k(b *testing.B) {
 	docs := benchDocs(20000)
 	dir := b.TempDir()
+	if d := os.Getenv("SEARCHIDX_BENCH_DIR"); d != "" {
+		dir = d // kept, to compare the bytes of two builds
+	}
 	var st Stats
 	cpu := cpuTime()
 	for b.Loop() {

@@ -215,9 +215,9 @@ func (b *Builder) flush() {
 	next := make(chan int)
 	for range b.opts.Workers {
 		wg.Go(func() {
-			var scratch []analysis.Token
+			w := newAnalyser()
 			for i := range next {
-				res[i], scratch = analyseDoc(&docs[i].doc, b.variants, scratch)
+				res[i] = w.analyse(&docs[i].doc, b.variants)
 				docs[i].doc = Doc{Key: docs[i].doc.Key, Fingerprint: docs[i].doc.Fingerprint} // the text can go
 			}
 		})
@@ -318,14 +318,30 @@ type analysed struct {
 	facetKeys   []string // the facet key of each substance
 }
 
-func analyseDoc(d *Doc, variants variantTable, scratch []analysis.Token) (analysed, []analysis.Token) {
-	index := map[string]int{}
-	var terms []docTerm
+// analyser holds what one goroutine reuses from document to document.
+type analyser struct {
+	scratch []analysis.Token
+	index   map[string]int32 // term → its place in terms, cleared per document
+	last    int              // terms in the last document, to size the next
+}
+
+func newAnalyser() *analyser { return &analyser{index: map[string]int32{}} }
+
+// analyseDoc analyses one document.
+func analyseDoc(d *Doc, variants variantTable) analysed {
+	return newAnalyser().analyse(d, variants)
+}
+
+func (w *analyser) analyse(d *Doc, variants variantTable) analysed {
+	clear(w.index)
+	index := w.index
+	scratch := w.scratch
+	terms := make([]docTerm, 0, w.last+w.last/4+16)
 	var length uint32
 	count := func(term string, weight, sections uint32, field bool) *docTerm {
 		i, ok := index[term]
 		if !ok {
-			i = len(terms)
+			i = int32(len(terms))
 			index[term] = i
 			terms = append(terms, docTerm{term: term})
 		}
@@ -400,7 +416,8 @@ func analyseDoc(d *Doc, variants variantTable, scratch []analysis.Token) (analys
 	for _, s := range d.Substances {
 		a.facetKeys = append(a.facetKeys, format.FacetPrefix+analysis.Fold(strings.TrimSpace(s)))
 	}
-	return a, scratch
+	w.scratch, w.last = scratch, len(terms)
+	return a
 }
 
 // productKey returns the key of a product name: its query-mode terms joined

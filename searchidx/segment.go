@@ -77,7 +77,7 @@ var analysisStamp = sync.OnceValue(func() [8]byte {
 		Sections: []Section{{ID: "spc-4.1", Heading: "4.1 Therapeutic indications", Text: "Injections of adrenaline 0,5 % µg; ﬁlm dothiepin's ÉMOLLIENTE 1:1000 tablets."}},
 		Body:     "Sulphate besylate naïve co-operation 2.5mg/5ml e-mail x-ray 30464/0140",
 	}
-	a, _ := analyseDoc(&probe, defaultVariants, nil)
+	a := analyseDoc(&probe, defaultVariants)
 	slices.SortFunc(a.terms, func(x, y docTerm) int { return cmp.Compare(x.term, y.term) })
 	for _, t := range a.terms {
 		fmt.Fprintln(h, t.term, t.fieldTF, t.textTF, t.sections, t.exact)

@@ -139,11 +139,15 @@ func (b *Builder) encode() ([]file, Stats) {
 	for f, p := range order {
 		final[p] = uint32(f)
 	}
+	var sorted []uint32
 	remap := func(ids []uint32) *roaring.Bitmap {
-		bm := roaring.New()
+		sorted = sorted[:0]
 		for _, id := range ids {
-			bm.Add(final[id])
+			sorted = append(sorted, final[id])
 		}
+		slices.Sort(sorted)
+		bm := roaring.New()
+		bm.AddMany(sorted)
 		return bm
 	}
 
@@ -155,10 +159,17 @@ func (b *Builder) encode() ([]file, Stats) {
 	if n > 0 && totalLen > 0 {
 		avgLen = totalLen / float64(n)
 	}
-	// BM25F: metadata fields are not length-normalised, text is.
-	bm25 := func(df float64, pr pair) float64 {
-		idf := math.Log(1 + (float64(n)-df+0.5)/(df+0.5))
-		tf := float64(pr.fieldTF) + float64(pr.textTF)/(1-bm25B+bm25B*float64(b.lens[pr.id])/avgLen)
+	// BM25F: metadata fields are not length-normalised, text is. The
+	// length norm is computed once per document, the idf once per term.
+	norm := make([]float64, n)
+	for i, l := range b.lens {
+		norm[i] = 1 - bm25B + bm25B*float64(l)/avgLen
+	}
+	idf := func(df uint32) float64 {
+		return math.Log(1 + (float64(n)-float64(df)+0.5)/(float64(df)+0.5))
+	}
+	bm25 := func(idf float64, pr pair) float64 {
+		tf := float64(pr.fieldTF) + float64(pr.textTF)/norm[pr.id]
 		return idf * tf * (bm25K1 + 1) / (tf + bm25K1)
 	}
 	terms := sortedKeys(b.postings)
@@ -167,8 +178,9 @@ func (b *Builder) encode() ([]file, Stats) {
 	for _, t := range terms {
 		p := b.postings[t]
 		prs = p.pairs(prs)
+		w := idf(p.df)
 		for _, pr := range prs {
-			maxScore = max(maxScore, bm25(float64(p.df), pr))
+			maxScore = max(maxScore, bm25(w, pr))
 		}
 	}
 	// Levels follow the square root of the score: finer steps among the
@@ -199,8 +211,9 @@ func (b *Builder) encode() ([]file, Stats) {
 		}
 		prs = p.pairs(prs)
 		withSections := int(p.df) <= sectionMaxDocs
+		w := idf(p.df)
 		for _, pr := range prs {
-			l := level(bm25(float64(p.df), pr))
+			l := level(bm25(w, pr))
 			byLevel[l] = append(byLevel[l], pr.id)
 			if withSections {
 				for m := pr.sections; m != 0; m &= m - 1 {
