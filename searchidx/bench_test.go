@@ -122,3 +122,15 @@ func gzipSize(b []byte) int {
 	w.Close()
 	return buf.Len()
 }
+
+// BenchmarkAnalyse analyses 2,000 synthetic documents on one goroutine: the
+// tokenizer and the per-document term counts, without merging.
+func BenchmarkAnalyse(b *testing.B) {
+	docs := syntheticDocs(2000, 1000, 7)
+	w := newAnalyser()
+	for b.Loop() {
+		for i := range docs {
+			w.analyse(&docs[i], defaultVariants)
+		}
+	}
+}

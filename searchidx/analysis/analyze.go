@@ -133,11 +133,33 @@ func analyzeFolded(s string, mode Mode, dst []Token) []Token {
 
 var runPool = sync.Pool{New: func() any { return new([]run) }}
 
+// asciiAlnum[c] is true for the ASCII letters and digits.
+var asciiAlnum = func() (t [256]bool) {
+	for c := range 128 {
+		t[c] = isDigit(byte(c)) || (c|0x20 >= 'a' && c|0x20 <= 'z')
+	}
+	return t
+}()
+
 // splitRuns appends the runs of s to runs.
 func splitRuns(runs []run, s string) []run {
 	start := -1
 	joiner := false
 	for i := 0; i < len(s); {
+		// Fast paths for ASCII: inside a run, letters and digits only
+		// extend it; outside one, other characters do nothing.
+		if start >= 0 {
+			for i < len(s) && asciiAlnum[s[i]] {
+				i++
+			}
+		} else {
+			for i < len(s) && s[i] < utf8.RuneSelf && !asciiAlnum[s[i]] {
+				i++
+			}
+		}
+		if i >= len(s) {
+			break
+		}
 		r, w := rune(s[i]), 1
 		var alnum bool
 		if r < utf8.RuneSelf {
@@ -293,7 +315,7 @@ func appendRun(dst []Token, s string, mode Mode) []Token {
 	}
 	stem := Stem(s)
 	t := Token{Term: stem, Kind: KindWord}
-	if stem != s && stem+"e" != s {
+	if stem != s && !(len(s) == len(stem)+1 && s[len(stem)] == 'e' && s[:len(stem)] == stem) {
 		t.Exact = s
 	}
 	return append(dst, t)
