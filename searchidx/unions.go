@@ -17,9 +17,9 @@ import (
 // sort before every term, in their own namespace, so adding them moves no
 // term shard boundary and the reader can tell from the manifest which
 // prefixes have one (format.Manifest.HasUnion).
-func addUnions(entries []format.Entry, levels, target int) []format.Entry {
+func addUnions(entries []format.Entry, sizes []int, levels, target int) ([]format.Entry, []int) {
 	m := &format.Manifest{}
-	for _, c := range cutShards(entries, target) {
+	for _, c := range cutShards(entries, sizes, target) {
 		m.Shards = append(m.Shards, format.ShardRef{First: c.first})
 	}
 	seen := map[string]bool{}
@@ -42,11 +42,24 @@ func addUnions(entries []format.Entry, levels, target int) []format.Entry {
 		}
 	}
 	if len(unions) == 0 {
-		return entries
+		return entries, sizes
 	}
-	entries = append(entries, unions...)
-	slices.SortFunc(entries, func(a, b format.Entry) int { return strings.Compare(a.Key, b.Key) })
-	return entries
+	// Merge the two sorted lists.
+	slices.SortFunc(unions, func(a, b format.Entry) int { return strings.Compare(a.Key, b.Key) })
+	usizes := entrySizes(unions)
+	out := make([]format.Entry, 0, len(entries)+len(unions))
+	outSizes := make([]int, 0, len(out))
+	i, j := 0, 0
+	for i < len(entries) || j < len(unions) {
+		if j == len(unions) || (i < len(entries) && entries[i].Key < unions[j].Key) {
+			out, outSizes = append(out, entries[i]), append(outSizes, sizes[i])
+			i++
+		} else {
+			out, outSizes = append(out, unions[j]), append(outSizes, usizes[j])
+			j++
+		}
+	}
+	return out, outSizes
 }
 
 // union returns the union entry of prefix: each document at the highest

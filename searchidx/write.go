@@ -249,7 +249,7 @@ func (b *Builder) encode() ([]file, Stats) {
 		entries = append(entries, format.Entry{Key: k, Docs: remap(b.products[k])})
 	}
 	slices.SortFunc(entries, func(a, b format.Entry) int { return strings.Compare(a.Key, b.Key) })
-	entries = addUnions(entries, opts.Levels, opts.ShardBytes)
+	entries, sizes := addUnions(entries, entrySizes(entries), opts.Levels, opts.ShardBytes)
 
 	st := Stats{Docs: n, Terms: len(terms), Entries: len(entries), Namespaces: map[string]NamespaceStats{}}
 	m := &format.Manifest{
@@ -268,7 +268,7 @@ func (b *Builder) encode() ([]file, Stats) {
 
 	// Shards, named by the hash of their pack.
 	var shardData [][]byte
-	for _, sh := range cutShards(entries, opts.ShardBytes) {
+	for _, sh := range cutShards(entries, sizes, opts.ShardBytes) {
 		data := format.EncodeShard(entries[sh.lo:sh.hi])
 		shardData = append(shardData, data)
 		m.Shards = append(m.Shards, format.ShardRef{First: sh.first})
