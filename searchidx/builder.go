@@ -32,6 +32,12 @@ type Builder struct {
 
 	merged chan struct{} // closed when the last batch's merge is done; nil when none runs
 
+	// analysers[k] is worker k's; local[k][id-1] is the posting of its
+	// term id, filled by merge, so that a term seen before by a worker
+	// costs merge no map lookup.
+	analysers []*analyser
+	local     [][]*posting
+
 	prev      *segmentReader         // the previous build's segment; nil when none or unusable
 	prevError error                  // why Options.Previous was not used, or nil
 	reuse     map[string]*segmentDoc // decoded by Reusable, taken by Add
@@ -213,9 +219,15 @@ func (b *Builder) flush() {
 	res := make([]analysed, len(docs))
 	var wg sync.WaitGroup
 	next := make(chan int)
-	for range b.opts.Workers {
+	for len(b.analysers) < b.opts.Workers {
+		w := newAnalyser()
+		w.slot = len(b.analysers)
+		b.analysers = append(b.analysers, w)
+		b.local = append(b.local, nil)
+	}
+	for k := range b.opts.Workers {
+		w := b.analysers[k]
 		wg.Go(func() {
-			w := newAnalyser()
 			for i := range next {
 				res[i] = w.analyse(&docs[i].doc, b.variants)
 				docs[i].doc = Doc{Key: docs[i].doc.Key, Fingerprint: docs[i].doc.Fingerprint} // the text can go
@@ -258,8 +270,18 @@ func (b *Builder) merge(first uint32, docs []pendingDoc, res []analysed) {
 		id := first + uint32(i)
 		b.lens = append(b.lens, a.length)
 		ps = ps[:0]
+		var local []*posting
+		if a.slot >= 0 {
+			local = b.local[a.slot]
+		}
 		for j, dt := range a.terms {
-			p := b.postings[dt.term]
+			var p *posting
+			if l := int(dt.local) - 1; l >= 0 && l < len(local) {
+				p = local[l]
+			}
+			if p == nil {
+				p = b.postings[dt.term]
+			}
 			if p == nil {
 				// Clone: the term is a substring of the document's text,
 				// which must not stay alive as a map key.
@@ -269,6 +291,12 @@ func (b *Builder) merge(first uint32, docs []pendingDoc, res []analysed) {
 				if b.seg != nil {
 					p.id = b.seg.intern(t)
 				}
+			}
+			if l := int(dt.local) - 1; a.slot >= 0 && l >= 0 {
+				if l >= len(local) {
+					local = append(local, make([]*posting, l+1-len(local)+len(local)/2)...)
+				}
+				local[l] = p
 			}
 			ps = append(ps, p)
 			p.add(id, &a.terms[j])
@@ -282,6 +310,9 @@ func (b *Builder) merge(first uint32, docs []pendingDoc, res []analysed) {
 				}
 				p.exact[x] = append(l, id)
 			}
+		}
+		if a.slot >= 0 {
+			b.local[a.slot] = local
 		}
 		for _, k := range a.productKeys {
 			if l := b.products[k]; len(l) == 0 || l[len(l)-1] != id {
@@ -307,11 +338,13 @@ type docTerm struct {
 	textTF   uint32   // weighted occurrences in title, headings and text
 	sections uint32   // bit c set: occurs in section code c
 	exact    []string // surface forms, sorted
+	local    int32    // 1 + the analyser's id of the term, or 0
 }
 
 // analysed is what analysis makes of one document: its terms (in no
 // particular order) and the keys of its product names and substances.
 type analysed struct {
+	slot        int // the analyser's, or -1
 	terms       []docTerm
 	length      uint32   // text tokens, for length normalisation
 	productKeys []string // productKey of each product name that has one
@@ -320,12 +353,18 @@ type analysed struct {
 
 // analyser holds what one goroutine reuses from document to document.
 type analyser struct {
+	slot    int // in Builder.analysers, or -1
 	scratch []analysis.Token
-	index   map[string]int32 // term → its place in terms, cleared per document
-	last    int              // terms in the last document, to size the next
+	// ids numbers every term the analyser has seen, from 1; names are the
+	// terms (copies, not views of a document's text) and at[id-1] is the
+	// term's place in the current document's terms plus 1, or 0.
+	ids   map[string]int32
+	names []string
+	at    []int32
+	last  int // terms in the last document, to size the next
 }
 
-func newAnalyser() *analyser { return &analyser{index: map[string]int32{}} }
+func newAnalyser() *analyser { return &analyser{slot: -1, ids: map[string]int32{}} }
 
 // analyseDoc analyses one document.
 func analyseDoc(d *Doc, variants variantTable) analysed {
@@ -333,19 +372,25 @@ func analyseDoc(d *Doc, variants variantTable) analysed {
 }
 
 func (w *analyser) analyse(d *Doc, variants variantTable) analysed {
-	clear(w.index)
-	index := w.index
 	scratch := w.scratch
 	terms := make([]docTerm, 0, w.last+w.last/4+16)
 	var length uint32
 	count := func(term string, weight, sections uint32, field bool) *docTerm {
-		i, ok := index[term]
+		id, ok := w.ids[term]
 		if !ok {
-			i = int32(len(terms))
-			index[term] = i
-			terms = append(terms, docTerm{term: term})
+			term = strings.Clone(term)
+			w.names = append(w.names, term)
+			w.at = append(w.at, 0)
+			id = int32(len(w.names))
+			w.ids[term] = id
 		}
-		dt := &terms[i]
+		i := w.at[id-1]
+		if i == 0 {
+			terms = append(terms, docTerm{term: w.names[id-1], local: id})
+			i = int32(len(terms))
+			w.at[id-1] = i
+		}
+		dt := &terms[i-1]
 		if field {
 			dt.fieldTF += weight
 		} else {
@@ -406,8 +451,9 @@ func (w *analyser) analyse(d *Doc, variants variantTable) analysed {
 	}
 	for i := range terms {
 		slices.Sort(terms[i].exact)
+		w.at[terms[i].local-1] = 0
 	}
-	a := analysed{terms: terms, length: length}
+	a := analysed{slot: w.slot, terms: terms, length: length}
 	for _, pr := range d.Products {
 		if k := productKey(pr); k != "" {
 			a.productKeys = append(a.productKeys, k)

@@ -419,7 +419,7 @@ func (s *segmentReader) doc(fingerprint string) (*segmentDoc, error) {
 // strs.
 func decodeRecord(body []byte, strs []string) (*segmentDoc, error) {
 	d := decoder{b: body}
-	sd := &segmentDoc{}
+	sd := &segmentDoc{a: analysed{slot: -1}}
 	for _, p := range []*string{&sd.fingerprint, &sd.typ, &sd.territory, &sd.sortKey,
 		&sd.card.Product, &sd.card.Title, &sd.card.Date, &sd.card.URL, &sd.card.Snippet} {
 		*p = d.str()

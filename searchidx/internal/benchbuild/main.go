@@ -22,6 +22,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 
 	"mip/searchidx"
@@ -104,7 +105,16 @@ func index(args []string) error {
 	fs := flag.NewFlagSet("index", flag.ExitOnError)
 	in := fs.String("in", "", "the corpus's docs.gob")
 	out := fs.String("out", "", "index directory")
+	prof := fs.String("cpuprofile", "", "write a CPU profile here")
 	fs.Parse(args)
+	if *prof != "" {
+		pf, err := os.Create(*prof)
+		if err != nil {
+			return err
+		}
+		pprof.StartCPUProfile(pf)
+		defer pprof.StopCPUProfile()
+	}
 	f, err := os.Open(*in)
 	if err != nil {
 		return err
