@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"os"
 	"path/filepath"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -19,6 +20,12 @@ func benchDocs(n int) []Doc {
 	return append(docs, Doc{Key: "rare", Type: "SPC", Products: []string{"RARE TEST PRODUCT"},
 		Card: Card{Product: "RARE TEST PRODUCT", URL: "/d/rare.pdf"},
 		Body: "This document alone mentions zyxolamide."})
+}
+
+// coldQueries are the queries whose cold cost the benchmarks report.
+var coldQueries = []struct{ name, q string }{
+	{"rare", "zyxolamide "}, {"common", "the "}, {"product", "paracetamol 500mg tablets "},
+	{"typo", "paracetanol "}, {"typo-first-letter", "baracetamol "}, {"prefix-1", "p"}, {"prefix-3", "par"},
 }
 
 // BenchmarkBuild20k builds a 20,000-document index and reports its size,
@@ -46,10 +53,67 @@ func BenchmarkBuild20k(b *testing.B) {
 	b.ReportMetric(float64(st.Shards), "shards")
 	b.ReportMetric(float64(st.ManifestBytes), "manifest-bytes")
 	b.Logf("%+v", st)
-	for _, c := range []struct{ name, q string }{
-		{"rare", "zyxolamide "}, {"common", "the "}, {"product", "paracetamol 500mg tablets "},
-		{"typo", "paracetanol "}, {"typo-first-letter", "baracetamol "}, {"prefix-1", "p"}, {"prefix-3", "par"},
-	} {
+	for _, c := range coldQueries {
+		raw, gz, files := coldQuery(b, dir, c.q)
+		b.ReportMetric(float64(raw), c.name+"-cold-bytes")
+		b.ReportMetric(float64(gz), c.name+"-cold-gz-bytes")
+		b.ReportMetric(float64(files), c.name+"-cold-files")
+	}
+}
+
+// BenchmarkBuild1M streams 1,000,000 synthetic documents (or the count
+// SEARCHIDX_BENCH_1M gives, when it is a number other than 1) into a
+// Builder and reports wall and CPU time, peak RSS, files, and the bytes of
+// the same cold queries as BenchmarkBuild20k. It is skipped unless
+// SEARCHIDX_BENCH_1M is set; run it alone (-run X -bench Build1M
+// -benchtime 1x -timeout 30m), as peak RSS is the process's.
+func BenchmarkBuild1M(b *testing.B) {
+	env := os.Getenv("SEARCHIDX_BENCH_1M")
+	if env == "" {
+		b.Skip("set SEARCHIDX_BENCH_1M=1 to build a 1M-document index")
+	}
+	n := 1_000_000
+	if v, err := strconv.Atoi(env); err == nil && v > 1 {
+		n = v
+	}
+	dir := b.TempDir()
+	if d := os.Getenv("SEARCHIDX_BENCH_DIR"); d != "" {
+		dir = d
+	}
+	var st Stats
+	for b.Loop() {
+		start, cpu := time.Now(), cpuTime()
+		bl := NewBuilder(Options{})
+		gen := time.Duration(0) // CPU spent making the synthetic documents, not indexing
+		t := cpuTime()
+		eachSyntheticDoc(n-1, 1000, 20, func(d Doc) {
+			gen += cpuTime() - t
+			if err := bl.Add(d); err != nil {
+				b.Fatal(err)
+			}
+			t = cpuTime()
+		})
+		gen += cpuTime() - t
+		if err := bl.Add(benchDocs(1)[0]); err != nil {
+			b.Fatal(err)
+		}
+		var err error
+		if st, err = bl.Write(dir); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(time.Since(start).Seconds(), "wall-s")
+		b.ReportMetric((cpuTime() - cpu).Seconds(), "cpu-s-with-generation")
+		b.ReportMetric((cpuTime() - cpu - gen).Seconds(), "cpu-s")
+	}
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	b.ReportMetric(float64(ru.Maxrss)/1024, "peak-rss-MB")
+	b.ReportMetric(float64(st.Bytes), "index-bytes")
+	b.ReportMetric(float64(st.Files), "files")
+	b.ReportMetric(float64(st.Shards), "shards")
+	b.ReportMetric(float64(st.ManifestBytes), "manifest-bytes")
+	b.Logf("%+v", st)
+	for _, c := range coldQueries {
 		raw, gz, files := coldQuery(b, dir, c.q)
 		b.ReportMetric(float64(raw), c.name+"-cold-bytes")
 		b.ReportMetric(float64(gz), c.name+"-cold-gz-bytes")

@@ -3,8 +3,10 @@ package searchidx
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +23,108 @@ import (
 var update = flag.Bool("update", false, "rewrite testdata/conformance from the Go engine")
 
 const conformanceDir = "testdata/conformance"
+
+// confOpts build the conformance index; confDirOpts the same index with
+// its shards listed in directory files (idx-dirs holds its manifest and
+// directories, the rest being idx's files).
+var (
+	confOpts    = Options{ShardBytes: 3 << 10, CardsPerFile: 8, FilesPerPack: 4, ShardsPerPack: 4}
+	confDirOpts = Options{ShardBytes: 3 << 10, CardsPerFile: 8, FilesPerPack: 4, ShardsPerPack: 4, ManifestBytes: 1, ShardsPerDir: 8}
+)
+
+// overlayFS reads a file from top, or from base when top has none.
+type overlayFS struct{ top, base fs.FS }
+
+func (o overlayFS) Open(name string) (fs.File, error) {
+	f, err := o.top.Open(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return o.base.Open(name)
+	}
+	return f, err
+}
+
+func dirsFS() fs.FS {
+	return overlayFS{os.DirFS(filepath.Join(conformanceDir, "idx-dirs")), os.DirFS(filepath.Join(conformanceDir, "idx"))}
+}
+
+// writeDirsFixture builds the directory form of the conformance index and
+// keeps in idx-dirs the files that differ from idx's: the manifest and the
+// directories.
+func writeDirsFixture(t *testing.T) {
+	tmp := t.TempDir()
+	st, err := Build(conformanceDocs(), tmp, confDirOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Dirs < 3 {
+		t.Fatalf("%d directories", st.Dirs)
+	}
+	out := filepath.Join(conformanceDir, "idx-dirs")
+	os.RemoveAll(out)
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ents, _ := os.ReadDir(tmp)
+	for _, e := range ents {
+		b, _ := os.ReadFile(filepath.Join(tmp, e.Name()))
+		if e.Name() == "manifest.bin" || strings.HasPrefix(e.Name(), "d-") {
+			if err := os.WriteFile(filepath.Join(out, e.Name()), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if old, err := os.ReadFile(filepath.Join(conformanceDir, "idx", e.Name())); err != nil || !bytes.Equal(old, b) {
+			t.Fatalf("%s: the directory form changes a shard or card file", e.Name())
+		}
+	}
+}
+
+// The directory form of the index answers every conformance request as
+// the one-level form does, reading one directory more.
+func TestConformanceDirs(t *testing.T) {
+	if *update {
+		t.Skip("the fixtures are being rewritten")
+	}
+	one, err := query.Open(os.DirFS(filepath.Join(conformanceDir, "idx")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, err := query.Open(dirsFS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if two.Manifest().ShardsPerDir == 0 || len(two.Manifest().Dirs) < 3 {
+		t.Fatalf("idx-dirs has no directories (go test ./searchidx -run Conformance -update)")
+	}
+	for _, r := range confRequests(conformanceDocs()) {
+		a, _ := json.Marshal(runConformance(one, r))
+		b, _ := json.Marshal(runConformance(two, r))
+		if !bytes.Equal(a, b) {
+			t.Fatalf("%+v:\n one level %s\n directory %s", r, a, b)
+		}
+	}
+	dirs := 0
+	for _, f := range two.Fetches() {
+		if f.What == "directory" {
+			dirs++
+		}
+	}
+	if dirs == 0 {
+		t.Error("no directory was read")
+	}
+	// Cold: a rare word reads the manifest, one directory, one shard.
+	cold, _ := query.Open(dirsFS())
+	if _, err := cold.Search(query.Request{Query: "zqvcapsules "}); err != nil {
+		t.Fatal(err)
+	}
+	var what []string
+	for _, f := range cold.Fetches() {
+		what = append(what, f.What)
+	}
+	if len(what) < 3 || what[0] != "manifest" || what[1] != "directory" || what[2] != "terms" {
+		t.Errorf("cold query read %v", what)
+	}
+}
 
 func conformanceDocs() []Doc {
 	docs := handDocs()
@@ -172,9 +276,12 @@ func TestConformance(t *testing.T) {
 	docs := conformanceDocs()
 	if *update {
 		os.RemoveAll(idx)
-		if _, err := Build(docs, idx, Options{ShardBytes: 3 << 10, CardsPerFile: 8, FilesPerPack: 4, ShardsPerPack: 4}); err != nil {
+		if _, err := Build(docs, idx, confOpts); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if *update {
+		writeDirsFixture(t)
 	}
 	ix, err := query.Open(os.DirFS(idx))
 	if err != nil {
@@ -224,7 +331,7 @@ func TestConformance(t *testing.T) {
 // to the builder shows here, and -update rewrites the suite.
 func TestConformanceIndexCurrent(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := Build(conformanceDocs(), dir, Options{ShardBytes: 3 << 10, CardsPerFile: 8, FilesPerPack: 4, ShardsPerPack: 4}); err != nil {
+	if _, err := Build(conformanceDocs(), dir, confOpts); err != nil {
 		t.Fatal(err)
 	}
 	names, err := filepath.Glob(filepath.Join(dir, "*"))
@@ -240,6 +347,21 @@ func TestConformanceIndexCurrent(t *testing.T) {
 		b, err := os.ReadFile(filepath.Join(conformanceDir, "idx", filepath.Base(n)))
 		if err != nil || !bytes.Equal(a, b) {
 			t.Fatalf("%s differs from what Build writes (go test ./searchidx -run Conformance -update)", filepath.Base(n))
+		}
+	}
+	dir = t.TempDir()
+	if _, err := Build(conformanceDocs(), dir, confDirOpts); err != nil {
+		t.Fatal(err)
+	}
+	committed, _ = filepath.Glob(filepath.Join(conformanceDir, "idx-dirs", "*"))
+	if len(committed) < 4 {
+		t.Fatalf("idx-dirs holds %d files (go test ./searchidx -run Conformance -update)", len(committed))
+	}
+	for _, n := range committed {
+		a, _ := os.ReadFile(n)
+		b, err := os.ReadFile(filepath.Join(dir, filepath.Base(n)))
+		if err != nil || !bytes.Equal(a, b) {
+			t.Fatalf("idx-dirs/%s differs from what Build writes (go test ./searchidx -run Conformance -update)", filepath.Base(n))
 		}
 	}
 }

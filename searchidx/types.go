@@ -90,6 +90,12 @@ type Options struct {
 	// in more than MinSectionDocs) gets no section postings (a section
 	// search ignores it). Default 0.1; 1 keeps every term's.
 	SectionShare float64
+	// ManifestBytes: a manifest that would be larger lists its shards in
+	// directory files of ShardsPerDir shards (rounded up to a multiple of
+	// ShardsPerPack) instead, at the cost of one more dependent fetch.
+	// Defaults 8 KiB and 256.
+	ManifestBytes int
+	ShardsPerDir  int
 
 	// Previous is the path of a segment saved by an earlier build (see
 	// Segment), or "". Documents whose Fingerprint it holds are taken
@@ -106,6 +112,10 @@ type Options struct {
 	// files of an unchanged index are).
 	LinkFrom string
 }
+
+// MaxCardPacks: card files are grouped in packs of FilesPerPack or more,
+// so that there are at most this many packs (and hashes in the manifest).
+const MaxCardPacks = 128
 
 // MinSectionDocs: a term in at most this many documents keeps its section
 // postings whatever SectionShare says.
@@ -131,6 +141,12 @@ func (o Options) withDefaults() Options {
 	if o.Workers <= 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
 	}
+	if o.ManifestBytes <= 0 {
+		o.ManifestBytes = 8 << 10
+	}
+	if o.ShardsPerDir <= 0 {
+		o.ShardsPerDir = 256
+	}
 	if o.SectionShare <= 0 {
 		o.SectionShare = 0.1
 	}
@@ -143,6 +159,7 @@ type Stats struct {
 	Terms         int // analysed terms (term entries)
 	Entries       int // all entries
 	Shards        int
+	Dirs          int // directory files (0: the manifest lists the shards)
 	CardFiles     int
 	Files         int // every file written, the manifest included
 	Bytes         int64

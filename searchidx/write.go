@@ -249,12 +249,12 @@ func (b *Builder) encode() ([]file, Stats) {
 		entries = append(entries, format.Entry{Key: k, Docs: remap(b.products[k])})
 	}
 	slices.SortFunc(entries, func(a, b format.Entry) int { return strings.Compare(a.Key, b.Key) })
-	entries, sizes := addUnions(entries, entrySizes(entries), opts.Levels, opts.ShardBytes)
+	entries, sizes, unions := addUnions(entries, entrySizes(entries), opts.Levels, opts.ShardBytes)
 
 	st := Stats{Docs: n, Terms: len(terms), Entries: len(entries), Namespaces: map[string]NamespaceStats{}}
 	m := &format.Manifest{
 		Docs: n, Levels: opts.Levels, CardsPerFile: opts.CardsPerFile, FilesPerPack: opts.FilesPerPack,
-		ShardsPerPack: opts.ShardsPerPack, SectionMaxDocs: sectionMaxDocs, Sections: Sections,
+		ShardsPerPack: opts.ShardsPerPack, SectionMaxDocs: sectionMaxDocs, Sections: Sections, Unions: unions,
 	}
 	for _, p := range order {
 		md := &b.metas[p]
@@ -287,8 +287,10 @@ func (b *Builder) encode() ([]file, Stats) {
 	st.Shards = len(m.Shards)
 	m.ShardPacks = packHashes(shardData, opts.ShardsPerPack)
 
-	// Card files, named by the hash of their pack.
+	// Card files, named by the hash of their pack; a large index has
+	// larger packs, so that the manifest lists at most MaxCardPacks.
 	nfiles := (n + opts.CardsPerFile - 1) / opts.CardsPerFile
+	m.FilesPerPack = max(opts.FilesPerPack, (nfiles+MaxCardPacks-1)/MaxCardPacks)
 	cardData := make([][]byte, nfiles)
 	for f := range nfiles {
 		cs := make([]Card, 0, opts.CardsPerFile)
@@ -298,12 +300,29 @@ func (b *Builder) encode() ([]file, Stats) {
 		cardData[f] = format.EncodeCards(cs)
 		st.CardBytes += int64(len(cardData[f]))
 	}
-	m.Packs = packHashes(cardData, opts.FilesPerPack)
+	m.Packs = packHashes(cardData, m.FilesPerPack)
 	st.CardFiles = nfiles
 
 	var files []file
 	for i, d := range shardData {
 		files = append(files, file{m.ShardName(i), d})
+	}
+	// A manifest listing too many shards hands them to directory files.
+	if len(m.Encode()) > opts.ManifestBytes {
+		per := (opts.ShardsPerDir + opts.ShardsPerPack - 1) / opts.ShardsPerPack * opts.ShardsPerPack
+		m.ShardsPerDir, m.NumShards = per, len(m.Shards)
+		for lo := 0; lo < len(m.Shards); lo += per {
+			hi := min(lo+per, len(m.Shards))
+			d := &format.Dir{First: lo, Shards: m.Shards[lo:hi], Packs: m.ShardPacks[lo/opts.ShardsPerPack : (hi+opts.ShardsPerPack-1)/opts.ShardsPerPack]}
+			data := format.EncodeDir(d)
+			sum := sha256.Sum256(data)
+			var h format.Hash
+			copy(h[:], sum[:])
+			m.Dirs = append(m.Dirs, format.DirRef{First: m.Shards[lo].First, Hash: h})
+			files = append(files, file{m.DirName(len(m.Dirs) - 1), data})
+		}
+		m.Shards, m.ShardPacks = nil, nil
+		st.Dirs = len(m.Dirs)
 	}
 	for f, d := range cardData {
 		files = append(files, file{m.CardFileName(f), d})
