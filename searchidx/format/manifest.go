@@ -316,6 +316,9 @@ func (r *reader) keys() []string {
 
 func (r *reader) refs() []ShardRef {
 	keys := r.keys()
+	if len(keys) == 0 {
+		return nil
+	}
 	out := make([]ShardRef, len(keys))
 	for i, k := range keys {
 		out[i].First = k
