@@ -139,13 +139,29 @@ func (b *Builder) encode() ([]file, Stats) {
 	for f, p := range order {
 		final[p] = uint32(f)
 	}
+	// remap returns the bitmap of provisional ids in final ids: sorted for
+	// a few ids, through a bit set of every document for many.
 	var sorted []uint32
+	dense := make([]uint64, (n+63)/64)
 	remap := func(ids []uint32) *roaring.Bitmap {
 		sorted = sorted[:0]
-		for _, id := range ids {
-			sorted = append(sorted, final[id])
+		if len(ids) < len(dense) {
+			for _, id := range ids {
+				sorted = append(sorted, final[id])
+			}
+			slices.Sort(sorted)
+		} else {
+			for _, id := range ids {
+				f := final[id]
+				dense[f>>6] |= 1 << (f & 63)
+			}
+			for w, x := range dense {
+				for ; x != 0; x &= x - 1 {
+					sorted = append(sorted, uint32(w<<6|bits.TrailingZeros64(x)))
+				}
+				dense[w] = 0
+			}
 		}
-		slices.Sort(sorted)
 		bm := roaring.New()
 		bm.AddMany(sorted)
 		return bm
