@@ -30,7 +30,8 @@ type Builder struct {
 	products map[string][]uint32
 	lens     []uint32 // text tokens, by provisional id
 
-	merged chan struct{} // closed when the last batch's merge is done; nil when none runs
+	merged    chan struct{} // closed when the last batch's merge is done; nil when none runs
+	analysing chan struct{} // closed when the last batch's analysis is done
 
 	// analysers[k] is worker k's; local[k][id-1] is the posting of its
 	// term id, filled by merge, so that a term seen before by a worker
@@ -124,6 +125,12 @@ func NewBuilder(opts Options) *Builder {
 	if b.opts.Segment != "" {
 		b.seg = newSegmentWriter(b.opts.Segment)
 	}
+	for k := range b.opts.Workers {
+		w := newAnalyser()
+		w.slot = k
+		b.analysers = append(b.analysers, w)
+	}
+	b.local = make([][]*posting, b.opts.Workers)
 	return b
 }
 
@@ -209,24 +216,38 @@ func (b *Builder) Add(d Doc) error {
 	return nil
 }
 
-// flush analyses the pending documents in parallel, then merges their
-// terms into the postings in the background while the next batch is added
-// and analysed.
+// flush hands the pending documents to the background: they are analysed
+// in parallel while the caller adds the next batch, then merged into the
+// postings (after the previous batch) while the batch after is analysed.
+// At most one batch is analysed at a time: flush first waits for the
+// previous batch's analysis, so memory holds at most three batches' text.
 func (b *Builder) flush() {
+	if b.analysing != nil {
+		<-b.analysing
+	}
 	docs := b.pending
 	b.pending = make([]pendingDoc, 0, batch)
 	first := uint32(len(b.metas) - len(docs))
+	metas := b.metas[first:] // not appended to in place: later Adds may grow b.metas elsewhere
+	analysing, merged, prev := make(chan struct{}), make(chan struct{}), b.merged
+	b.analysing, b.merged = analysing, merged
+	go func() {
+		defer close(merged)
+		res := b.analyse(docs)
+		close(analysing)
+		if prev != nil {
+			<-prev
+		}
+		b.merge(first, docs, metas, res)
+	}()
+}
+
+// analyse analyses a batch with one goroutine per analyser.
+func (b *Builder) analyse(docs []pendingDoc) []analysed {
 	res := make([]analysed, len(docs))
 	var wg sync.WaitGroup
 	next := make(chan int)
-	for len(b.analysers) < b.opts.Workers {
-		w := newAnalyser()
-		w.slot = len(b.analysers)
-		b.analysers = append(b.analysers, w)
-		b.local = append(b.local, nil)
-	}
-	for k := range b.opts.Workers {
-		w := b.analysers[k]
+	for _, w := range b.analysers {
 		wg.Go(func() {
 			for i := range next {
 				res[i] = w.analyse(&docs[i].doc, b.variants)
@@ -244,13 +265,7 @@ func (b *Builder) flush() {
 	}
 	close(next)
 	wg.Wait()
-	b.wait()
-	done := make(chan struct{})
-	b.merged = done
-	go func() {
-		defer close(done)
-		b.merge(first, docs, res)
-	}()
+	return res
 }
 
 // wait waits for the running merge, if any.
@@ -263,7 +278,7 @@ func (b *Builder) wait() {
 
 // merge adds analysed documents, numbered from first, to the postings,
 // and their analysis to this build's segment.
-func (b *Builder) merge(first uint32, docs []pendingDoc, res []analysed) {
+func (b *Builder) merge(first uint32, docs []pendingDoc, metas []docMeta, res []analysed) {
 	var ps []*posting
 	for i := range res {
 		a := &res[i]
@@ -325,8 +340,7 @@ func (b *Builder) merge(first uint32, docs []pendingDoc, res []analysed) {
 			}
 		}
 		if b.seg != nil {
-			md := &b.metas[id]
-			b.seg.add(docs[i].doc.Fingerprint, md, a, ps)
+			b.seg.add(docs[i].doc.Fingerprint, &metas[i], a, ps)
 		}
 	}
 }
