@@ -70,12 +70,15 @@ func (b *Builder) writeFiles(dir string, files []file, st *Stats) error {
 		return err
 	}
 	defer root.Close()
+	if err := root.MkdirAll(format.FilesDir, 0o755); err != nil {
+		return fmt.Errorf("write index: %w", err)
+	}
 	for _, f := range files {
 		if err := root.Remove(f.name); err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return fmt.Errorf("write index: %w", err)
 		}
 		if f.name != format.ManifestName && b.linkable(f) {
-			if err := os.Link(filepath.Join(b.opts.LinkFrom, f.name), filepath.Join(dir, f.name)); err == nil {
+			if err := os.Link(filepath.Join(b.opts.LinkFrom, filepath.FromSlash(f.name)), filepath.Join(dir, filepath.FromSlash(f.name))); err == nil {
 				st.Linked++
 				continue
 			}
@@ -103,7 +106,7 @@ func (b *Builder) linkable(f file) bool {
 	if b.opts.LinkFrom == "" {
 		return false
 	}
-	path := filepath.Join(b.opts.LinkFrom, f.name)
+	path := filepath.Join(b.opts.LinkFrom, filepath.FromSlash(f.name))
 	fi, err := os.Lstat(path)
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(f.data)) {
 		return false

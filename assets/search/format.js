@@ -295,8 +295,8 @@ export function decodeManifest(b) {
 
 // shardName returns the file of shard i of m.shards (the index's shard
 // m.base + i; see directory).
-export const shardName = (m, i) => `t-${m.shardPacks[Math.floor(i / m.shardsPerPack)]}-${m.base + i}.bin`;
-export const dirName = (m, d) => `d-${m.dirs[d].hash}-${d}.bin`;
+export const shardName = (m, i) => `f/t-${m.shardPacks[Math.floor(i / m.shardsPerPack)]}-${m.base + i}.bin`;
+export const dirName = (m, d) => `f/d-${m.dirs[d].hash}-${d}.bin`;
 
 // search returns the last i with list[i] <= key (by first(list[i])), or 0.
 function search(list, key, first = (x) => x) {
@@ -342,7 +342,7 @@ export function directory(m, d0, dirs) {
   if (!m.shardsPerDir) return m;
   return { ...m, base: d0 * m.shardsPerDir, shards: dirs.flatMap((d) => d.shards), shardPacks: dirs.flatMap((d) => d.packs) };
 }
-export const cardFileName = (m, f) => `c-${m.packs[Math.floor(f / m.filesPerPack)]}-${f}.bin`;
+export const cardFileName = (m, f) => `f/c-${m.packs[Math.floor(f / m.filesPerPack)]}-${f}.bin`;
 
 // shardFor returns the shard that holds key, whether or not it exists.
 export const shardFor = (m, key) => search(m.shards, key);

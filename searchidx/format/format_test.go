@@ -29,10 +29,10 @@ func TestManifestRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(got, m) {
 		t.Fatalf("round trip:\n got %+v\nwant %+v", got, m)
 	}
-	if n := m.CardFileName(3); n != "c-0800000000000000-3.bin" {
+	if n := m.CardFileName(3); n != "f/c-0800000000000000-3.bin" {
 		t.Errorf("CardFileName(3) = %q", n)
 	}
-	if n := m.ShardName(3); n != "t-0200000000000000-3.bin" {
+	if n := m.ShardName(3); n != "f/t-0200000000000000-3.bin" {
 		t.Errorf("ShardName(3) = %q", n)
 	}
 	for key, want := range map[string]int{"": 0, "a": 0, "ib": 1, "ibuprofen": 1, "p": 1, "par": 2, "zzz": 2, "|x": 3} {
@@ -217,7 +217,7 @@ func TestDirRoundTrip(t *testing.T) {
 		t.Error("directory 0 accepted as directory 1")
 	}
 	v := m.Directory(1, dirs[1:])
-	if i := v.ShardFor("pb"); v.Base+i != 2 || v.ShardName(i) != "t-0300000000000000-2.bin" {
+	if i := v.ShardFor("pb"); v.Base+i != 2 || v.ShardName(i) != "f/t-0300000000000000-2.bin" {
 		t.Errorf("ShardFor(pb) in directory 1 = %d, %s", v.Base+i, v.ShardName(i))
 	}
 	if got := m.DirsWithPrefix("i"); !reflect.DeepEqual(got, []int{0}) {

@@ -9,8 +9,13 @@ import (
 )
 
 // ManifestName is the one file of an index whose name is fixed; every other
-// file is named by its content and never changes.
-const ManifestName = "manifest.bin"
+// file is named by its content, never changes, and lies in FilesDir, so
+// that a host can give the directory a long cache lifetime without a rule
+// that also matches the manifest.
+const (
+	ManifestName = "manifest.bin"
+	FilesDir     = "f"
+)
 
 // Version is the format version written in the header of shards and card
 // files.
@@ -99,7 +104,7 @@ type Dir struct {
 
 // DirName returns the file name of directory d.
 func (m *Manifest) DirName(d int) string {
-	return "d-" + m.Dirs[d].Hash.String() + "-" + strconv.Itoa(d) + ".bin"
+	return FilesDir + "/d-" + m.Dirs[d].Hash.String() + "-" + strconv.Itoa(d) + ".bin"
 }
 
 // DirFor returns the directory whose shards hold key (ShardsPerDir > 0).
@@ -141,13 +146,13 @@ func (m *Manifest) Directory(d0 int, dirs []*Dir) *Manifest {
 // ShardName returns the file name of shard i (of m.Shards; the shard's
 // number in the index is Base+i).
 func (m *Manifest) ShardName(i int) string {
-	return "t-" + m.ShardPacks[i/m.ShardsPerPack].String() + "-" + strconv.Itoa(m.Base+i) + ".bin"
+	return FilesDir + "/t-" + m.ShardPacks[i/m.ShardsPerPack].String() + "-" + strconv.Itoa(m.Base+i) + ".bin"
 }
 
 // CardFileName returns the file name of card file i (holding documents
 // i*CardsPerFile and on).
 func (m *Manifest) CardFileName(i int) string {
-	return "c-" + m.Packs[i/m.FilesPerPack].String() + "-" + strconv.Itoa(i) + ".bin"
+	return FilesDir + "/c-" + m.Packs[i/m.FilesPerPack].String() + "-" + strconv.Itoa(i) + ".bin"
 }
 
 // CardFiles returns the number of card files.

@@ -86,8 +86,8 @@ test("the directory form of the index gives the same answers", async () => {
   const cold = await open(true);
   await cold.ix.search({ query: "zqvcapsules " });
   assert.equal(cold.fetched[0], "manifest.bin");
-  assert.ok(cold.fetched[1].startsWith("d-"), cold.fetched.join(" "));
-  assert.ok(cold.fetched[2].startsWith("t-"), cold.fetched.join(" "));
+  assert.ok(cold.fetched[1].startsWith("f/d-"), cold.fetched.join(" "));
+  assert.ok(cold.fetched[2].startsWith("f/t-"), cold.fetched.join(" "));
 });
 
 test("each query agrees on a cold cache too", async () => {
@@ -103,8 +103,8 @@ test("each query agrees on a cold cache too", async () => {
 test("a query fetches only what it needs", async () => {
   const { ix, fetched } = await open();
   await ix.search({ query: "zqvcapsules " });
-  const shards = fetched.filter((n) => n.startsWith("t-"));
-  const cards = fetched.filter((n) => n.startsWith("c-"));
+  const shards = fetched.filter((n) => n.startsWith("f/t-"));
+  const cards = fetched.filter((n) => n.startsWith("f/c-"));
   assert.equal(fetched[0], "manifest.bin");
   assert.ok(shards.length >= 1 && shards.length <= 2, fetched.join(" "));
   assert.ok(cards.length >= 1 && cards.length <= 2, fetched.join(" "));
