@@ -369,6 +369,7 @@ type analysed struct {
 type analyser struct {
 	slot    int // in Builder.analysers, or -1
 	scratch []analysis.Token
+	folded  []byte // text being tokenised; tokens point into it
 	// ids numbers every term the analyser has seen, from 1; names are the
 	// terms (copies, not views of a document's text) and at[id-1] is the
 	// term's place in the current document's terms plus 1, or 0.
@@ -414,11 +415,13 @@ func (w *analyser) analyse(d *Doc, variants variantTable) analysed {
 		return dt
 	}
 	add := func(text string, weight, sections uint32, field bool) {
-		scratch = analysis.AppendTokens(scratch[:0], text, analysis.IndexMode)
+		// Terms are copied by count, exact forms here: tokens point
+		// into w.folded, which the next text overwrites.
+		scratch, w.folded = analysis.AppendTokensBuf(scratch[:0], text, analysis.IndexMode, w.folded)
 		for _, t := range scratch {
 			dt := count(t.Term, weight, sections, field)
 			if t.Exact != "" && !slices.Contains(dt.exact, t.Exact) {
-				dt.exact = append(dt.exact, t.Exact)
+				dt.exact = append(dt.exact, strings.Clone(t.Exact))
 			}
 		}
 		if !field {

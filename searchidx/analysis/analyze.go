@@ -5,6 +5,7 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Kind says what a token was read from.
@@ -67,6 +68,31 @@ func Analyze(text string, mode Mode) []Token {
 // AppendTokens is Analyze appending to dst, to save allocations in bulk.
 func AppendTokens(dst []Token, text string, mode Mode) []Token {
 	return analyzeFolded(Fold(text), mode, dst)
+}
+
+// AppendTokensBuf is AppendTokens folding ASCII text into buf (reused, and
+// returned) instead of a new string: the tokens' strings may then point
+// into buf, and are valid only until buf is next written. A caller keeping
+// a token's Term or Exact must copy it.
+func AppendTokensBuf(dst []Token, text string, mode Mode, buf []byte) ([]Token, []byte) {
+	upper := false
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c >= utf8.RuneSelf {
+			return analyzeFolded(foldUnicode(text), mode, dst), buf
+		}
+		upper = upper || (c >= 'A' && c <= 'Z')
+	}
+	if !upper || len(text) == 0 {
+		return analyzeFolded(text, mode, dst), buf
+	}
+	buf = append(buf[:0], text...)
+	for j, c := range buf {
+		if c >= 'A' && c <= 'Z' {
+			buf[j] = c + 'a' - 'A'
+		}
+	}
+	return analyzeFolded(unsafe.String(unsafe.SliceData(buf), len(buf)), mode, dst), buf
 }
 
 // A Query is an analysed query.

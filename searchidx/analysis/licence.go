@@ -79,7 +79,7 @@ func findLicences(s string) []licenceMatch {
 		if !licenceFirst[c] || (i > 0 && isAlnumByte(s[i-1])) {
 			continue
 		}
-		if !isDigit(c) && !(i+1 < len(s) && (c == 'p' && s[i+1] == 'l' || c == 't' && s[i+1] == 'h' || c == 'n' && s[i+1] == 'r')) {
+		if !isDigit(c) && !(i+1 < len(s) && (c == 'p' && s[i+1] == 'l' || c == 't' && s[i+1] == 'h' && i+2 < len(s) && s[i+2] == 'r' || c == 'n' && s[i+1] == 'r')) {
 			continue
 		}
 		if m, ok := licenceAt(s, i); ok {
