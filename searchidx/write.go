@@ -73,9 +73,28 @@ func (b *Builder) writeFiles(dir string, files []file, st *Stats) error {
 	if err := root.MkdirAll(format.FilesDir, 0o755); err != nil {
 		return fmt.Errorf("write index: %w", err)
 	}
+	// Files in f/ go through a root of their own (a name is then one
+	// path element), and only names already there are removed first.
+	froot, err := root.OpenRoot(format.FilesDir)
+	if err != nil {
+		return fmt.Errorf("write index: %w", err)
+	}
+	defer froot.Close()
+	existing := map[string]bool{}
+	if ents, err := fs.ReadDir(froot.FS(), "."); err == nil {
+		for _, e := range ents {
+			existing[format.FilesDir+"/"+e.Name()] = true
+		}
+	}
 	for _, f := range files {
-		if err := root.Remove(f.name); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return fmt.Errorf("write index: %w", err)
+		r, name := root, f.name
+		if rest, ok := strings.CutPrefix(f.name, format.FilesDir+"/"); ok {
+			r, name = froot, rest
+		}
+		if existing[f.name] {
+			if err := r.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("write index: %w", err)
+			}
 		}
 		if f.name != format.ManifestName && b.linkable(f) {
 			if err := os.Link(filepath.Join(b.opts.LinkFrom, filepath.FromSlash(f.name)), filepath.Join(dir, filepath.FromSlash(f.name))); err == nil {
@@ -83,14 +102,13 @@ func (b *Builder) writeFiles(dir string, files []file, st *Stats) error {
 				continue
 			}
 		}
-		name := f.name
 		if f.name == format.ManifestName {
 			name = "." + f.name + ".tmp"
 		}
-		if err := root.WriteFile(name, f.data, 0o644); err != nil {
+		if err := r.WriteFile(name, f.data, 0o644); err != nil {
 			return fmt.Errorf("write index: %w", err)
 		}
-		if name != f.name {
+		if f.name == format.ManifestName {
 			if err := root.Rename(name, f.name); err != nil {
 				return fmt.Errorf("write index: %w", err)
 			}
