@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"syscall"
 	"testing"
@@ -66,7 +67,8 @@ func BenchmarkBuild20k(b *testing.B) {
 // Builder and reports wall and CPU time, peak RSS, files, and the bytes of
 // the same cold queries as BenchmarkBuild20k. It is skipped unless
 // SEARCHIDX_BENCH_1M is set; run it alone (-run X -bench Build1M
-// -benchtime 1x -timeout 30m), as peak RSS is the process's.
+// -benchtime 1x -timeout 60m), as peak RSS is the process's. It sets a
+// 7 GiB memory limit unless GOMEMLIMIT is set.
 func BenchmarkBuild1M(b *testing.B) {
 	env := os.Getenv("SEARCHIDX_BENCH_1M")
 	if env == "" {
@@ -79,6 +81,11 @@ func BenchmarkBuild1M(b *testing.B) {
 	dir := b.TempDir()
 	if d := os.Getenv("SEARCHIDX_BENCH_DIR"); d != "" {
 		dir = d
+	}
+	// The 8 GB budget: the garbage collector works harder rather than let
+	// the heap double past it (GOMEMLIMIT, when set, says otherwise).
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(7 << 30)
 	}
 	var st Stats
 	for b.Loop() {
