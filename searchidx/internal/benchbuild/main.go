@@ -4,6 +4,7 @@
 //
 //	benchbuild corpus -docs N -out DIR   # DIR/docs.gob and DIR/html/*.html (the same text)
 //	benchbuild index -in DIR/docs.gob -out IDX
+//	benchbuild query -idx IDX QUERY...  # the files each query reads cold, raw and gzip -9
 //
 // index streams the documents from the file into a searchidx.Builder, so
 // its process's CPU time and peak memory are those of reading the corpus
@@ -13,6 +14,8 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"compress/gzip"
 	"encoding/gob"
 	"encoding/json"
 	"errors"
@@ -27,6 +30,7 @@ import (
 
 	"mip/searchidx"
 	"mip/searchidx/internal/synth"
+	"mip/searchidx/query"
 )
 
 func main() {
@@ -40,6 +44,8 @@ func main() {
 		err = corpus(os.Args[2:])
 	case "index":
 		err = index(os.Args[2:])
+	case "query":
+		err = queries(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
@@ -148,4 +154,40 @@ func doc(s synth.Doc) searchidx.Doc {
 		d.Sections = append(d.Sections, searchidx.Section{ID: x.ID, Heading: x.Heading, Text: x.Text})
 	}
 	return d
+}
+
+func queries(args []string) error {
+	fs := flag.NewFlagSet("query", flag.ExitOnError)
+	idx := fs.String("idx", "", "index directory")
+	fs.Parse(args)
+	for _, q := range fs.Args() {
+		ix, err := query.Open(os.DirFS(*idx))
+		if err != nil {
+			return err
+		}
+		res, err := ix.Search(query.Request{Query: q})
+		if err != nil {
+			return err
+		}
+		var raw, gz int
+		for _, f := range ix.Fetches() {
+			data, err := os.ReadFile(filepath.Join(*idx, filepath.FromSlash(f.Name)))
+			if err != nil {
+				return err
+			}
+			z := gzipSize(data)
+			raw, gz = raw+len(data), gz+z
+			fmt.Printf("%q\t%-10s %-34s %7d B  gzip %7d B\n", q, f.What, f.Name, len(data), z)
+		}
+		fmt.Printf("%q\t%d results, %d files, %d B, gzip %d B\n", q, res.Total, len(ix.Fetches()), raw, gz)
+	}
+	return nil
+}
+
+func gzipSize(b []byte) int {
+	var buf bytes.Buffer
+	w, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	w.Write(b)
+	w.Close()
+	return buf.Len()
 }
