@@ -3,7 +3,7 @@
 // bench-search, tests/browser/bench-build.mjs):
 //
 //	benchbuild corpus -docs N -out DIR   # DIR/docs.gob and DIR/html/*.html (the same text)
-//	benchbuild index -in DIR/docs.gob -out IDX
+//	benchbuild index -in DIR/docs.gob -out IDX [-segment S] [-previous S] [-linkfrom IDX0]
 //	benchbuild query -idx IDX QUERY...  # the files each query reads cold, raw and gzip -9
 //
 // index streams the documents from the file into a searchidx.Builder, so
@@ -112,6 +112,10 @@ func index(args []string) error {
 	in := fs.String("in", "", "the corpus's docs.gob")
 	out := fs.String("out", "", "index directory")
 	prof := fs.String("cpuprofile", "", "write a CPU profile here")
+	var opts searchidx.Options
+	fs.StringVar(&opts.Segment, "segment", "", "save the build's segment here")
+	fs.StringVar(&opts.Previous, "previous", "", "reuse the documents of this segment (fingerprint: the key)")
+	fs.StringVar(&opts.LinkFrom, "linkfrom", "", "hard-link unchanged files from this index")
 	fs.Parse(args)
 	if *prof != "" {
 		pf, err := os.Create(*prof)
@@ -127,7 +131,7 @@ func index(args []string) error {
 	}
 	defer f.Close()
 	dec := gob.NewDecoder(bufio.NewReaderSize(f, 1<<20))
-	b := searchidx.NewBuilder(searchidx.Options{})
+	b := searchidx.NewBuilder(opts)
 	for {
 		var s synth.Doc
 		if err := dec.Decode(&s); err == io.EOF {
@@ -135,7 +139,12 @@ func index(args []string) error {
 		} else if err != nil {
 			return err
 		}
-		if err := b.Add(doc(s)); err != nil {
+		d := doc(s)
+		d.Fingerprint = d.Key // a synthetic document's key fixes its content
+		if b.Reusable(d.Fingerprint) {
+			d = searchidx.Doc{Key: d.Key, Type: d.Type, Territory: d.Territory, Fingerprint: d.Fingerprint}
+		}
+		if err := b.Add(d); err != nil {
 			return err
 		}
 	}
