@@ -60,8 +60,9 @@ type docMeta struct {
 }
 
 // posting accumulates one term's documents, by provisional id, compactly:
-// per document a record of four uvarints (id minus the previous id,
-// fieldTF, textTF, section mask), 4–6 bytes for most.
+// per document a record of uvarints: id minus the previous id, textTF×2
+// plus 1 when fieldTF follows, fieldTF if not 0, the section mask; 3–5
+// bytes for most.
 type posting struct {
 	buf   []byte
 	last  uint32 // the last id added
@@ -78,8 +79,12 @@ type pair struct {
 
 func (p *posting) add(id uint32, dt *docTerm) {
 	p.buf = binary.AppendUvarint(p.buf, uint64(id-p.last))
-	p.buf = binary.AppendUvarint(p.buf, uint64(dt.fieldTF))
-	p.buf = binary.AppendUvarint(p.buf, uint64(dt.textTF))
+	if dt.fieldTF == 0 {
+		p.buf = binary.AppendUvarint(p.buf, uint64(dt.textTF)<<1)
+	} else {
+		p.buf = binary.AppendUvarint(p.buf, uint64(dt.textTF)<<1|1)
+		p.buf = binary.AppendUvarint(p.buf, uint64(dt.fieldTF))
+	}
 	p.buf = binary.AppendUvarint(p.buf, uint64(dt.sections))
 	p.last = id
 	p.df++
@@ -90,15 +95,20 @@ func (p *posting) add(id uint32, dt *docTerm) {
 func (p *posting) pairs(dst []pair) []pair {
 	dst = dst[:0]
 	var id uint32
+	next := func(i *int) uint64 {
+		x, n := binary.Uvarint(p.buf[*i:])
+		*i += n
+		return x
+	}
 	for i := 0; i < len(p.buf); {
-		var v [4]uint32
-		for k := range v {
-			x, n := binary.Uvarint(p.buf[i:])
-			v[k] = uint32(x)
-			i += n
+		id += uint32(next(&i))
+		t := next(&i)
+		var field uint64
+		if t&1 != 0 {
+			field = next(&i)
 		}
-		id += v[0]
-		dst = append(dst, pair{id, v[1], v[2], v[3]})
+		sections := next(&i)
+		dst = append(dst, pair{id, uint32(field), uint32(t >> 1), uint32(sections)})
 	}
 	return dst
 }
