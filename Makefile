@@ -7,7 +7,7 @@ ADDR    ?= 127.0.0.1:8080
 DOCS    ?= 500
 SEED    ?= 1
 
-.PHONY: all demo demo-build test test-browser vet fuzz bench bench-pdf bench-site bench-search bench-publish bench-state bench-incremental clean
+.PHONY: all demo demo-build test test-browser vet fuzz bench bench-pdf bench-site bench-search bench-build bench-publish bench-state bench-incremental clean
 
 all: $(BIN)
 
@@ -93,18 +93,26 @@ bench-state:
 ## later runs reuse $(BENCH_DIR).
 BENCH_DIR  ?= /tmp/mip-bench-search
 BENCH_DOCS ?= 20000
-bench-search: $(BIN)
+PAGEFIND = $$(ls $(BENCH_DIR)/pf/node_modules/@pagefind/*/bin/pagefind_extended | head -1)
+bench-search: bench-build $(BIN)
 	test -d $(BENCH_DIR)/export || $(BIN) sample --out $(BENCH_DIR)/export --documents $(BENCH_DOCS)
 	test -f $(BENCH_DIR)/site/search/idx/manifest.bin || $(BIN) build --sentinel $(BENCH_DIR)/export/sentinel \
 		--legacy-csv $(BENCH_DIR)/export/legacy/export.csv --pars $(BENCH_DIR)/export/pars \
 		--out $(BENCH_DIR)/site --state $(BENCH_DIR)/state 2>/dev/null
-	test -x $(BENCH_DIR)/pf/node_modules/.bin/pagefind || (mkdir -p $(BENCH_DIR)/pf && cd $(BENCH_DIR)/pf && \
-		npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error pagefind@1.6.0)
 	test -f $(BENCH_DIR)/pagefind/pagefind.js || (cd $(BENCH_DIR)/pf && npx pagefind --site $(BENCH_DIR)/site \
 		--glob 'documents/*/index.html' --output-path $(BENCH_DIR)/pagefind)
 	cd tests/browser && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && \
 		node engines-agree.mjs $(BENCH_DIR)/site $(CURDIR)/$(BIN) && \
 		node bench-search.mjs $(BENCH_DIR)/site $(BENCH_DIR)/pagefind
+
+## bench-build: the index build beside Pagefind 1.6.0 on the same synthetic documents (2k and 20k;
+## BENCH_BUILD_DOCS to change): CPU and wall time, peak RSS, index bytes and files
+BENCH_BUILD_DOCS ?= 2000 20000
+bench-build:
+	go build -o bin/benchbuild ./searchidx/internal/benchbuild
+	test -x $(BENCH_DIR)/pf/node_modules/.bin/pagefind || (mkdir -p $(BENCH_DIR)/pf && cd $(BENCH_DIR)/pf && \
+		npm init -y >/dev/null && npm install --no-audit --no-fund --loglevel=error pagefind@1.6.0)
+	node tests/browser/bench-build.mjs $(BENCH_DIR)/build bin/benchbuild $(PAGEFIND) $(BENCH_BUILD_DOCS)
 
 clean:
 	rm -rf bin $(DEMO) tests/browser/.site tests/browser/node_modules

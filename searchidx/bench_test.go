@@ -5,6 +5,8 @@ import (
 	"compress/gzip"
 	"os"
 	"path/filepath"
+	"runtime/debug"
+	"strconv"
 	"syscall"
 	"testing"
 	"time"
@@ -21,12 +23,21 @@ func benchDocs(n int) []Doc {
 		Body: "This document alone mentions zyxolamide."})
 }
 
+// coldQueries are the queries whose cold cost the benchmarks report.
+var coldQueries = []struct{ name, q string }{
+	{"rare", "zyxolamide "}, {"common", "the "}, {"product", "paracetamol 500mg tablets "},
+	{"typo", "paracetanol "}, {"typo-first-letter", "baracetamol "}, {"prefix-1", "p"}, {"prefix-3", "par"},
+}
+
 // BenchmarkBuild20k builds a 20,000-document index and reports its size,
 // then the bytes a cold query reads: for a rare term, and for a term on
 // every document (raw and gzip -9, as a server would send them).
 func BenchmarkBuild20k(b *testing.B) {
 	docs := benchDocs(20000)
 	dir := b.TempDir()
+	if d := os.Getenv("SEARCHIDX_BENCH_DIR"); d != "" {
+		dir = d // kept, to compare the bytes of two builds
+	}
 	var st Stats
 	cpu := cpuTime()
 	for b.Loop() {
@@ -43,10 +54,73 @@ func BenchmarkBuild20k(b *testing.B) {
 	b.ReportMetric(float64(st.Shards), "shards")
 	b.ReportMetric(float64(st.ManifestBytes), "manifest-bytes")
 	b.Logf("%+v", st)
-	for _, c := range []struct{ name, q string }{
-		{"rare", "zyxolamide "}, {"common", "the "}, {"product", "paracetamol 500mg tablets "},
-		{"typo", "paracetanol "}, {"typo-first-letter", "baracetamol "}, {"prefix-1", "p"}, {"prefix-3", "par"},
-	} {
+	for _, c := range coldQueries {
+		raw, gz, files := coldQuery(b, dir, c.q)
+		b.ReportMetric(float64(raw), c.name+"-cold-bytes")
+		b.ReportMetric(float64(gz), c.name+"-cold-gz-bytes")
+		b.ReportMetric(float64(files), c.name+"-cold-files")
+	}
+}
+
+// BenchmarkBuild1M streams 1,000,000 synthetic documents (or the count
+// SEARCHIDX_BENCH_1M gives, when it is a number other than 1) into a
+// Builder and reports wall and CPU time, peak RSS, files, and the bytes of
+// the same cold queries as BenchmarkBuild20k. It is skipped unless
+// SEARCHIDX_BENCH_1M is set; run it alone (-run X -bench Build1M
+// -benchtime 1x -timeout 60m), as peak RSS is the process's. It sets a
+// 7 GiB memory limit unless GOMEMLIMIT is set.
+func BenchmarkBuild1M(b *testing.B) {
+	env := os.Getenv("SEARCHIDX_BENCH_1M")
+	if env == "" {
+		b.Skip("set SEARCHIDX_BENCH_1M=1 to build a 1M-document index")
+	}
+	n := 1_000_000
+	if v, err := strconv.Atoi(env); err == nil && v > 1 {
+		n = v
+	}
+	dir := b.TempDir()
+	if d := os.Getenv("SEARCHIDX_BENCH_DIR"); d != "" {
+		dir = d
+	}
+	// The 8 GB budget: the garbage collector works harder rather than let
+	// the heap double past it (GOMEMLIMIT, when set, says otherwise).
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(7 << 30)
+	}
+	var st Stats
+	for b.Loop() {
+		start, cpu := time.Now(), cpuTime()
+		bl := NewBuilder(Options{})
+		gen := time.Duration(0) // CPU spent making the synthetic documents, not indexing
+		t := cpuTime()
+		eachSyntheticDoc(n-1, 1000, 20, func(d Doc) {
+			gen += cpuTime() - t
+			if err := bl.Add(d); err != nil {
+				b.Fatal(err)
+			}
+			t = cpuTime()
+		})
+		gen += cpuTime() - t
+		if err := bl.Add(benchDocs(1)[0]); err != nil {
+			b.Fatal(err)
+		}
+		var err error
+		if st, err = bl.Write(dir); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(time.Since(start).Seconds(), "wall-s")
+		b.ReportMetric((cpuTime() - cpu).Seconds(), "cpu-s-with-generation")
+		b.ReportMetric((cpuTime() - cpu - gen).Seconds(), "cpu-s")
+	}
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	b.ReportMetric(float64(ru.Maxrss)/1024, "peak-rss-MB")
+	b.ReportMetric(float64(st.Bytes), "index-bytes")
+	b.ReportMetric(float64(st.Files), "files")
+	b.ReportMetric(float64(st.Shards), "shards")
+	b.ReportMetric(float64(st.ManifestBytes), "manifest-bytes")
+	b.Logf("%+v", st)
+	for _, c := range coldQueries {
 		raw, gz, files := coldQuery(b, dir, c.q)
 		b.ReportMetric(float64(raw), c.name+"-cold-bytes")
 		b.ReportMetric(float64(gz), c.name+"-cold-gz-bytes")
@@ -118,4 +192,16 @@ func gzipSize(b []byte) int {
 	w.Write(b)
 	w.Close()
 	return buf.Len()
+}
+
+// BenchmarkAnalyse analyses 2,000 synthetic documents on one goroutine: the
+// tokenizer and the per-document term counts, without merging.
+func BenchmarkAnalyse(b *testing.B) {
+	docs := syntheticDocs(2000, 1000, 7)
+	w := newAnalyser()
+	for b.Loop() {
+		for i := range docs {
+			w.analyse(&docs[i], defaultVariants)
+		}
+	}
 }

@@ -2,6 +2,7 @@ package searchidx
 
 import (
 	"bytes"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -64,16 +65,28 @@ func buildDir(t testing.TB, docs []Doc, opts Options) (string, Stats) {
 func readDir(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
 	out := map[string][]byte{}
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range ents {
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+	for _, name := range indexFiles(t, dir) {
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
 		if err != nil {
 			t.Fatal(err)
 		}
-		out[e.Name()] = b
+		out[name] = b
+	}
+	return out
+}
+
+// indexFiles lists the files of an index directory, as slash paths.
+func indexFiles(t testing.TB, dir string) []string {
+	t.Helper()
+	var out []string
+	err := fs.WalkDir(os.DirFS(dir), ".", func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			out = append(out, p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	return out
 }
@@ -148,13 +161,13 @@ func TestShardLayout(t *testing.T) {
 	for f := range m.CardFiles() {
 		names[m.CardFileName(f)] = true
 	}
-	files, _ := os.ReadDir(dir)
+	files := indexFiles(t, dir)
 	if len(files) != len(names) || len(files) != st.Files {
 		t.Errorf("%d files on disk, manifest names %d, stats %d", len(files), len(names), st.Files)
 	}
 	for _, f := range files {
-		if !names[f.Name()] {
-			t.Errorf("%s is not named by the manifest", f.Name())
+		if !names[f] {
+			t.Errorf("%s is not named by the manifest", f)
 		}
 	}
 }

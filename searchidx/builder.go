@@ -21,8 +21,8 @@ type Builder struct {
 	opts     Options
 	variants variantTable
 
-	pending []Doc     // added, not yet analysed
-	metas   []docMeta // by provisional id (order of Add)
+	pending []pendingDoc // added, not yet merged
+	metas   []docMeta    // by provisional id (order of Add)
 	seen    map[string]bool
 
 	postings map[string]*posting
@@ -30,7 +30,27 @@ type Builder struct {
 	products map[string][]uint32
 	lens     []uint32 // text tokens, by provisional id
 
-	merged chan struct{} // closed when the last batch's merge is done; nil when none runs
+	merged    chan struct{} // closed when the last batch's merge is done; nil when none runs
+	analysing chan struct{} // closed when the last batch's analysis is done
+
+	// analysers[k] is worker k's; local[k][id-1] is the posting of its
+	// term id, filled by merge, so that a term seen before by a worker
+	// costs merge no map lookup.
+	analysers []*analyser
+	local     [][]*posting
+
+	prev      *segmentReader         // the previous build's segment; nil when none or unusable
+	prevError error                  // why Options.Previous was not used, or nil
+	reuse     map[string]*segmentDoc // decoded by Reusable, taken by Add
+	seg       *segmentWriter         // this build's segment; nil unless Options.Segment
+	reused    int                    // documents taken from the previous segment
+}
+
+// pendingDoc is a document waiting for analysis (a == nil) or, when taken
+// from the previous segment, for its merge.
+type pendingDoc struct {
+	doc Doc
+	a   *analysed
 }
 
 // docMeta is what the builder keeps of a document after analysis.
@@ -40,14 +60,16 @@ type docMeta struct {
 }
 
 // posting accumulates one term's documents, by provisional id, compactly:
-// per document a record of four uvarints (id minus the previous id,
-// fieldTF, textTF, section mask), 4–6 bytes for most.
+// per document a record of uvarints: id minus the previous id, textTF×2
+// plus 1 when fieldTF follows, fieldTF if not 0, the section mask; 3–5
+// bytes for most.
 type posting struct {
 	buf   []byte
 	last  uint32 // the last id added
 	df    uint32 // documents
 	field bool   // occurs in a metadata field somewhere
 	exact map[string][]uint32
+	id    uint32 // the term's number in this build's segment
 }
 
 // pair is one decoded record of a posting.
@@ -57,8 +79,12 @@ type pair struct {
 
 func (p *posting) add(id uint32, dt *docTerm) {
 	p.buf = binary.AppendUvarint(p.buf, uint64(id-p.last))
-	p.buf = binary.AppendUvarint(p.buf, uint64(dt.fieldTF))
-	p.buf = binary.AppendUvarint(p.buf, uint64(dt.textTF))
+	if dt.fieldTF == 0 {
+		p.buf = binary.AppendUvarint(p.buf, uint64(dt.textTF)<<1)
+	} else {
+		p.buf = binary.AppendUvarint(p.buf, uint64(dt.textTF)<<1|1)
+		p.buf = binary.AppendUvarint(p.buf, uint64(dt.fieldTF))
+	}
 	p.buf = binary.AppendUvarint(p.buf, uint64(dt.sections))
 	p.last = id
 	p.df++
@@ -69,15 +95,20 @@ func (p *posting) add(id uint32, dt *docTerm) {
 func (p *posting) pairs(dst []pair) []pair {
 	dst = dst[:0]
 	var id uint32
+	next := func(i *int) uint64 {
+		x, n := binary.Uvarint(p.buf[*i:])
+		*i += n
+		return x
+	}
 	for i := 0; i < len(p.buf); {
-		var v [4]uint32
-		for k := range v {
-			x, n := binary.Uvarint(p.buf[i:])
-			v[k] = uint32(x)
-			i += n
+		id += uint32(next(&i))
+		t := next(&i)
+		var field uint64
+		if t&1 != 0 {
+			field = next(&i)
 		}
-		id += v[0]
-		dst = append(dst, pair{id, v[1], v[2], v[3]})
+		sections := next(&i)
+		dst = append(dst, pair{id, uint32(field), uint32(t >> 1), uint32(sections)})
 	}
 	return dst
 }
@@ -86,11 +117,52 @@ func (p *posting) pairs(dst []pair) []pair {
 const batch = 256
 
 // NewBuilder returns an empty builder.
+//
+// With Options.Previous set, the previous build's segment is opened (only
+// its table of strings and of documents is read); a missing, corrupt or
+// old segment is ignored and Stats.PreviousIgnored says why. With
+// Options.Segment set, the segment of this build is written as documents
+// are merged, to a temporary file renamed by Write.
 func NewBuilder(opts Options) *Builder {
-	return &Builder{
+	b := &Builder{
 		opts: opts.withDefaults(), variants: defaultVariants, seen: map[string]bool{},
 		postings: map[string]*posting{}, facets: map[string][]uint32{}, products: map[string][]uint32{},
+		reuse: map[string]*segmentDoc{},
 	}
+	if b.opts.Previous != "" {
+		b.prev, b.prevError = openSegment(b.opts.Previous)
+	}
+	if b.opts.Segment != "" {
+		b.seg = newSegmentWriter(b.opts.Segment)
+	}
+	for k := range b.opts.Workers {
+		w := newAnalyser()
+		w.slot = k
+		b.analysers = append(b.analysers, w)
+	}
+	b.local = make([][]*posting, b.opts.Workers)
+	return b
+}
+
+// Reusable reports whether the previous build's segment holds the analysis
+// of a document with this fingerprint, checked and decoded. When it does,
+// Add takes that document's terms, card, facets, product keys and sort key
+// from the segment, and the Doc given to Add needs only Key, Type,
+// Territory and Fingerprint. The decoded record is kept until Add takes
+// it, so call Reusable just before Add.
+func (b *Builder) Reusable(fingerprint string) bool {
+	if fingerprint == "" || b.prev == nil {
+		return false
+	}
+	if _, ok := b.reuse[fingerprint]; ok {
+		return true
+	}
+	sd, err := b.prev.doc(fingerprint)
+	if err != nil || sd == nil {
+		return false
+	}
+	b.reuse[fingerprint] = sd
+	return true
 }
 
 var typeRank = map[string]int{"SPC": 0, "PIL": 1, "PAR": 2}
@@ -121,51 +193,89 @@ func (b *Builder) Add(d Doc) error {
 	if len(b.metas) >= math.MaxUint32 {
 		return errors.New("too many documents")
 	}
-	b.seen[d.Key] = true
-	sortKey := ""
-	if len(d.Products) > 0 {
-		sortKey = analysis.Fold(d.Products[0])
+	var reused *segmentDoc
+	if d.Fingerprint != "" && b.Reusable(d.Fingerprint) {
+		reused = b.reuse[d.Fingerprint]
+		if reused.typ != d.Type || (terr != "" && terr != reused.territory) {
+			return fmt.Errorf("document %q: fingerprint %q was a %s of territory %q, now a %s of %q",
+				d.Key, d.Fingerprint, reused.typ, reused.territory, d.Type, terr)
+		}
+		terr = reused.territory
 	}
-	card := d.Card
-	card.Type, card.Territory = d.Type, terr
-	b.metas = append(b.metas, docMeta{key: d.Key, typ: d.Type, territory: terr, sortKey: sortKey, card: card})
-	b.pending = append(b.pending, d)
+	b.seen[d.Key] = true
+	if reused != nil {
+		delete(b.reuse, d.Fingerprint)
+		b.reused++
+		card := reused.card
+		card.Type, card.Territory = d.Type, terr
+		b.metas = append(b.metas, docMeta{key: d.Key, typ: d.Type, territory: terr, sortKey: reused.sortKey, card: card})
+		b.pending = append(b.pending, pendingDoc{doc: Doc{Key: d.Key, Fingerprint: d.Fingerprint}, a: &reused.a})
+	} else {
+		sortKey := ""
+		if len(d.Products) > 0 {
+			sortKey = analysis.Fold(d.Products[0])
+		}
+		card := d.Card
+		card.Type, card.Territory = d.Type, terr
+		b.metas = append(b.metas, docMeta{key: d.Key, typ: d.Type, territory: terr, sortKey: sortKey, card: card})
+		b.pending = append(b.pending, pendingDoc{doc: d})
+	}
 	if len(b.pending) == batch {
 		b.flush()
 	}
 	return nil
 }
 
-// flush analyses the pending documents in parallel, then merges their
-// terms into the postings in the background while the next batch is added
-// and analysed.
+// flush hands the pending documents to the background: they are analysed
+// in parallel while the caller adds the next batch, then merged into the
+// postings (after the previous batch) while the batch after is analysed.
+// At most one batch is analysed at a time: flush first waits for the
+// previous batch's analysis, so memory holds at most three batches' text.
 func (b *Builder) flush() {
+	if b.analysing != nil {
+		<-b.analysing
+	}
 	docs := b.pending
-	b.pending = make([]Doc, 0, batch)
+	b.pending = make([]pendingDoc, 0, batch)
 	first := uint32(len(b.metas) - len(docs))
+	metas := b.metas[first:] // not appended to in place: later Adds may grow b.metas elsewhere
+	analysing, merged, prev := make(chan struct{}), make(chan struct{}), b.merged
+	b.analysing, b.merged = analysing, merged
+	go func() {
+		defer close(merged)
+		res := b.analyse(docs)
+		close(analysing)
+		if prev != nil {
+			<-prev
+		}
+		b.merge(first, docs, metas, res)
+	}()
+}
+
+// analyse analyses a batch with one goroutine per analyser.
+func (b *Builder) analyse(docs []pendingDoc) []analysed {
 	res := make([]analysed, len(docs))
 	var wg sync.WaitGroup
 	next := make(chan int)
-	for range b.opts.Workers {
+	for _, w := range b.analysers {
 		wg.Go(func() {
-			var scratch []analysis.Token
 			for i := range next {
-				res[i], scratch = analyseDoc(&docs[i], b.variants, scratch)
+				res[i] = w.analyse(&docs[i].doc, b.variants)
+				docs[i].doc = Doc{Key: docs[i].doc.Key, Fingerprint: docs[i].doc.Fingerprint} // the text can go
 			}
 		})
 	}
 	for i := range docs {
+		if docs[i].a != nil {
+			res[i] = *docs[i].a
+			docs[i].a = nil
+			continue
+		}
 		next <- i
 	}
 	close(next)
 	wg.Wait()
-	b.wait()
-	done := make(chan struct{})
-	b.merged = done
-	go func() {
-		defer close(done)
-		b.merge(first, docs, res)
-	}()
+	return res
 }
 
 // wait waits for the running merge, if any.
@@ -176,20 +286,44 @@ func (b *Builder) wait() {
 	}
 }
 
-// merge adds analysed documents, numbered from first, to the postings.
-func (b *Builder) merge(first uint32, docs []Doc, res []analysed) {
-	for i, a := range res {
+// merge adds analysed documents, numbered from first, to the postings,
+// and their analysis to this build's segment.
+func (b *Builder) merge(first uint32, docs []pendingDoc, metas []docMeta, res []analysed) {
+	var ps []*posting
+	for i := range res {
+		a := &res[i]
 		id := first + uint32(i)
-		d := &docs[i]
 		b.lens = append(b.lens, a.length)
+		ps = ps[:0]
+		var local []*posting
+		if a.slot >= 0 {
+			local = b.local[a.slot]
+		}
 		for j, dt := range a.terms {
-			p := b.postings[dt.term]
+			var p *posting
+			if l := int(dt.local) - 1; l >= 0 && l < len(local) {
+				p = local[l]
+			}
+			if p == nil {
+				p = b.postings[dt.term]
+			}
 			if p == nil {
 				// Clone: the term is a substring of the document's text,
 				// which must not stay alive as a map key.
 				p = &posting{}
-				b.postings[strings.Clone(dt.term)] = p
+				t := strings.Clone(dt.term)
+				b.postings[t] = p
+				if b.seg != nil {
+					p.id = b.seg.intern(t)
+				}
 			}
+			if l := int(dt.local) - 1; a.slot >= 0 && l >= 0 {
+				if l >= len(local) {
+					local = append(local, make([]*posting, l+1-len(local)+len(local)/2)...)
+				}
+				local[l] = p
+			}
+			ps = append(ps, p)
 			p.add(id, &a.terms[j])
 			for _, x := range dt.exact {
 				if p.exact == nil {
@@ -202,18 +336,21 @@ func (b *Builder) merge(first uint32, docs []Doc, res []analysed) {
 				p.exact[x] = append(l, id)
 			}
 		}
-		for _, pr := range d.Products {
-			if k := productKey(pr); k != "" {
-				if l := b.products[k]; len(l) == 0 || l[len(l)-1] != id {
-					b.products[k] = append(l, id)
-				}
+		if a.slot >= 0 {
+			b.local[a.slot] = local
+		}
+		for _, k := range a.productKeys {
+			if l := b.products[k]; len(l) == 0 || l[len(l)-1] != id {
+				b.products[k] = append(l, id)
 			}
 		}
-		for _, s := range d.Substances {
-			k := format.FacetPrefix + analysis.Fold(strings.TrimSpace(s))
+		for _, k := range a.facetKeys {
 			if l := b.facets[k]; len(l) == 0 || l[len(l)-1] != id {
 				b.facets[k] = append(l, id)
 			}
+		}
+		if b.seg != nil {
+			b.seg.add(docs[i].doc.Fingerprint, &metas[i], a, ps)
 		}
 	}
 }
@@ -225,26 +362,60 @@ type docTerm struct {
 	textTF   uint32   // weighted occurrences in title, headings and text
 	sections uint32   // bit c set: occurs in section code c
 	exact    []string // surface forms, sorted
+	local    int32    // 1 + the analyser's id of the term, or 0
 }
 
-// analysed is one document's terms, sorted by term.
+// analysed is what analysis makes of one document: its terms (in no
+// particular order) and the keys of its product names and substances.
 type analysed struct {
-	terms  []docTerm
-	length uint32 // text tokens, for length normalisation
+	slot        int // the analyser's, or -1
+	terms       []docTerm
+	length      uint32   // text tokens, for length normalisation
+	productKeys []string // productKey of each product name that has one
+	facetKeys   []string // the facet key of each substance
 }
 
-func analyseDoc(d *Doc, variants variantTable, scratch []analysis.Token) (analysed, []analysis.Token) {
-	index := map[string]int{}
-	var terms []docTerm
+// analyser holds what one goroutine reuses from document to document.
+type analyser struct {
+	slot    int // in Builder.analysers, or -1
+	scratch []analysis.Token
+	folded  []byte // text being tokenised; tokens point into it
+	// ids numbers every term the analyser has seen, from 1; names are the
+	// terms (copies, not views of a document's text) and at[id-1] is the
+	// term's place in the current document's terms plus 1, or 0.
+	ids   map[string]int32
+	names []string
+	at    []int32
+	last  int // terms in the last document, to size the next
+}
+
+func newAnalyser() *analyser { return &analyser{slot: -1, ids: map[string]int32{}} }
+
+// analyseDoc analyses one document.
+func analyseDoc(d *Doc, variants variantTable) analysed {
+	return newAnalyser().analyse(d, variants)
+}
+
+func (w *analyser) analyse(d *Doc, variants variantTable) analysed {
+	scratch := w.scratch
+	terms := make([]docTerm, 0, w.last+w.last/4+16)
 	var length uint32
 	count := func(term string, weight, sections uint32, field bool) *docTerm {
-		i, ok := index[term]
+		id, ok := w.ids[term]
 		if !ok {
-			i = len(terms)
-			index[term] = i
-			terms = append(terms, docTerm{term: term})
+			term = strings.Clone(term)
+			w.names = append(w.names, term)
+			w.at = append(w.at, 0)
+			id = int32(len(w.names))
+			w.ids[term] = id
 		}
-		dt := &terms[i]
+		i := w.at[id-1]
+		if i == 0 {
+			terms = append(terms, docTerm{term: w.names[id-1], local: id})
+			i = int32(len(terms))
+			w.at[id-1] = i
+		}
+		dt := &terms[i-1]
 		if field {
 			dt.fieldTF += weight
 		} else {
@@ -254,11 +425,13 @@ func analyseDoc(d *Doc, variants variantTable, scratch []analysis.Token) (analys
 		return dt
 	}
 	add := func(text string, weight, sections uint32, field bool) {
-		scratch = analysis.AppendTokens(scratch[:0], text, analysis.IndexMode)
+		// Terms are copied by count, exact forms here: tokens point
+		// into w.folded, which the next text overwrites.
+		scratch, w.folded = analysis.AppendTokensBuf(scratch[:0], text, analysis.IndexMode, w.folded)
 		for _, t := range scratch {
 			dt := count(t.Term, weight, sections, field)
 			if t.Exact != "" && !slices.Contains(dt.exact, t.Exact) {
-				dt.exact = append(dt.exact, t.Exact)
+				dt.exact = append(dt.exact, strings.Clone(t.Exact))
 			}
 		}
 		if !field {
@@ -305,8 +478,19 @@ func analyseDoc(d *Doc, variants variantTable, scratch []analysis.Token) (analys
 	}
 	for i := range terms {
 		slices.Sort(terms[i].exact)
+		w.at[terms[i].local-1] = 0
 	}
-	return analysed{terms: terms, length: length}, scratch
+	a := analysed{slot: w.slot, terms: terms, length: length}
+	for _, pr := range d.Products {
+		if k := productKey(pr); k != "" {
+			a.productKeys = append(a.productKeys, k)
+		}
+	}
+	for _, s := range d.Substances {
+		a.facetKeys = append(a.facetKeys, format.FacetPrefix+analysis.Fold(strings.TrimSpace(s)))
+	}
+	w.scratch, w.last = scratch, len(terms)
+	return a
 }
 
 // productKey returns the key of a product name: its query-mode terms joined

@@ -3,8 +3,10 @@ package searchidx
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +23,109 @@ import (
 var update = flag.Bool("update", false, "rewrite testdata/conformance from the Go engine")
 
 const conformanceDir = "testdata/conformance"
+
+// confOpts build the conformance index; confDirOpts the same index with
+// its shards listed in directory files (idx-dirs holds its manifest and
+// directories, the rest being idx's files).
+var (
+	confOpts    = Options{ShardBytes: 3 << 10, CardsPerFile: 8, FilesPerPack: 4, ShardsPerPack: 4}
+	confDirOpts = Options{ShardBytes: 3 << 10, CardsPerFile: 8, FilesPerPack: 4, ShardsPerPack: 4, ManifestBytes: 1, ShardsPerDir: 8}
+)
+
+// overlayFS reads a file from top, or from base when top has none.
+type overlayFS struct{ top, base fs.FS }
+
+func (o overlayFS) Open(name string) (fs.File, error) {
+	f, err := o.top.Open(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return o.base.Open(name)
+	}
+	return f, err
+}
+
+func dirsFS() fs.FS {
+	return overlayFS{os.DirFS(filepath.Join(conformanceDir, "idx-dirs")), os.DirFS(filepath.Join(conformanceDir, "idx"))}
+}
+
+// writeDirsFixture builds the directory form of the conformance index and
+// keeps in idx-dirs the files that differ from idx's: the manifest and the
+// directories.
+func writeDirsFixture(t *testing.T) {
+	tmp := t.TempDir()
+	st, err := Build(conformanceDocs(), tmp, confDirOpts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Dirs < 3 {
+		t.Fatalf("%d directories", st.Dirs)
+	}
+	out := filepath.Join(conformanceDir, "idx-dirs")
+	os.RemoveAll(out)
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range indexFiles(t, tmp) {
+		b, _ := os.ReadFile(filepath.Join(tmp, filepath.FromSlash(name)))
+		if name == "manifest.bin" || strings.HasPrefix(name, "f/d-") {
+			dst := filepath.Join(out, filepath.FromSlash(name))
+			os.MkdirAll(filepath.Dir(dst), 0o755)
+			if err := os.WriteFile(dst, b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		if old, err := os.ReadFile(filepath.Join(conformanceDir, "idx", filepath.FromSlash(name))); err != nil || !bytes.Equal(old, b) {
+			t.Fatalf("%s: the directory form changes a shard or card file", name)
+		}
+	}
+}
+
+// The directory form of the index answers every conformance request as
+// the one-level form does, reading one directory more.
+func TestConformanceDirs(t *testing.T) {
+	if *update {
+		t.Skip("the fixtures are being rewritten")
+	}
+	one, err := query.Open(os.DirFS(filepath.Join(conformanceDir, "idx")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	two, err := query.Open(dirsFS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if two.Manifest().ShardsPerDir == 0 || len(two.Manifest().Dirs) < 3 {
+		t.Fatalf("idx-dirs has no directories (go test ./searchidx -run Conformance -update)")
+	}
+	for _, r := range confRequests(conformanceDocs()) {
+		a, _ := json.Marshal(runConformance(one, r))
+		b, _ := json.Marshal(runConformance(two, r))
+		if !bytes.Equal(a, b) {
+			t.Fatalf("%+v:\n one level %s\n directory %s", r, a, b)
+		}
+	}
+	dirs := 0
+	for _, f := range two.Fetches() {
+		if f.What == "directory" {
+			dirs++
+		}
+	}
+	if dirs == 0 {
+		t.Error("no directory was read")
+	}
+	// Cold: a rare word reads the manifest, one directory, one shard.
+	cold, _ := query.Open(dirsFS())
+	if _, err := cold.Search(query.Request{Query: "zqvcapsules "}); err != nil {
+		t.Fatal(err)
+	}
+	var what []string
+	for _, f := range cold.Fetches() {
+		what = append(what, f.What)
+	}
+	if len(what) < 3 || what[0] != "manifest" || what[1] != "directory" || what[2] != "terms" {
+		t.Errorf("cold query read %v", what)
+	}
+}
 
 func conformanceDocs() []Doc {
 	docs := handDocs()
@@ -172,9 +277,12 @@ func TestConformance(t *testing.T) {
 	docs := conformanceDocs()
 	if *update {
 		os.RemoveAll(idx)
-		if _, err := Build(docs, idx, Options{ShardBytes: 3 << 10, CardsPerFile: 8, FilesPerPack: 4, ShardsPerPack: 4}); err != nil {
+		if _, err := Build(docs, idx, confOpts); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if *update {
+		writeDirsFixture(t)
 	}
 	ix, err := query.Open(os.DirFS(idx))
 	if err != nil {
@@ -223,23 +331,26 @@ func TestConformance(t *testing.T) {
 // The committed index is what Build writes for the corpus today: a change
 // to the builder shows here, and -update rewrites the suite.
 func TestConformanceIndexCurrent(t *testing.T) {
-	dir := t.TempDir()
-	if _, err := Build(conformanceDocs(), dir, Options{ShardBytes: 3 << 10, CardsPerFile: 8, FilesPerPack: 4, ShardsPerPack: 4}); err != nil {
-		t.Fatal(err)
-	}
-	names, err := filepath.Glob(filepath.Join(dir, "*"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	committed, _ := filepath.Glob(filepath.Join(conformanceDir, "idx", "*"))
-	if len(names) != len(committed) {
-		t.Fatalf("Build writes %d files, %s holds %d (go test ./searchidx -run Conformance -update)", len(names), conformanceDir, len(committed))
-	}
-	for _, n := range names {
-		a, _ := os.ReadFile(n)
-		b, err := os.ReadFile(filepath.Join(conformanceDir, "idx", filepath.Base(n)))
-		if err != nil || !bytes.Equal(a, b) {
-			t.Fatalf("%s differs from what Build writes (go test ./searchidx -run Conformance -update)", filepath.Base(n))
+	for _, c := range []struct {
+		dir  string
+		opts Options
+		all  bool // the fixture holds every file, not only those differing from idx
+	}{{"idx", confOpts, true}, {"idx-dirs", confDirOpts, false}} {
+		dir := t.TempDir()
+		if _, err := Build(conformanceDocs(), dir, c.opts); err != nil {
+			t.Fatal(err)
+		}
+		names := indexFiles(t, dir)
+		committed := indexFiles(t, filepath.Join(conformanceDir, c.dir))
+		if c.all && len(names) != len(committed) || len(committed) < 2 {
+			t.Fatalf("Build writes %d files, %s/%s holds %d (go test ./searchidx -run Conformance -update)", len(names), conformanceDir, c.dir, len(committed))
+		}
+		for _, n := range committed {
+			a, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(n)))
+			b, _ := os.ReadFile(filepath.Join(conformanceDir, c.dir, filepath.FromSlash(n)))
+			if err != nil || !bytes.Equal(a, b) {
+				t.Fatalf("%s/%s differs from what Build writes (go test ./searchidx -run Conformance -update)", c.dir, n)
+			}
 		}
 	}
 }

@@ -23,12 +23,9 @@ func namespace(key string) format.EntryKind {
 	return format.TermEntry
 }
 
-// cutShards splits sorted entries into shards of about target bytes. A
-// shard ends where the next would pass the target; within the last 40% of
-// the target the cut goes where the separating key prefix is shortest, so
-// shards tend to follow term prefixes. A namespace change always cuts. An
-// entry larger than the target gets a shard of its own.
-func cutShards(entries []format.Entry, target int) []shardCut {
+// entrySizes returns the encoded size of each entry (without prefix
+// compression), computed in parallel.
+func entrySizes(entries []format.Entry) []int {
 	sizes := make([]int, len(entries))
 	var wg sync.WaitGroup
 	workers := runtime.GOMAXPROCS(0)
@@ -42,6 +39,15 @@ func cutShards(entries []format.Entry, target int) []shardCut {
 		})
 	}
 	wg.Wait()
+	return sizes
+}
+
+// cutShards splits sorted entries, of the given entrySizes, into shards of about target bytes. A
+// shard ends where the next would pass the target; within the last 40% of
+// the target the cut goes where the separating key prefix is shortest, so
+// shards tend to follow term prefixes. A namespace change always cuts. An
+// entry larger than the target gets a shard of its own.
+func cutShards(entries []format.Entry, sizes []int, target int) []shardCut {
 	var cuts []shardCut
 	lo := 0
 	for lo < len(entries) {

@@ -29,6 +29,11 @@ type Doc struct {
 	Sections   []Section // the document's text by section; empty when it has no text
 	Body       string    // text not in a section
 	Card       Card      // what a result shows; Type and Territory are filled in by Build
+	// Fingerprint, optional, identifies the document's content: equal
+	// fingerprints promise equal documents (every field, text included;
+	// Key aside). A document whose fingerprint the previous build's
+	// segment holds is not analysed again (see Builder.Reusable).
+	Fingerprint string
 }
 
 // Field weights: how much one occurrence of a term counts, by field. The
@@ -85,7 +90,32 @@ type Options struct {
 	// in more than MinSectionDocs) gets no section postings (a section
 	// search ignores it). Default 0.1; 1 keeps every term's.
 	SectionShare float64
+	// ManifestBytes: a manifest that would be larger lists its shards in
+	// directory files of ShardsPerDir shards (rounded up to a multiple of
+	// ShardsPerPack) instead, at the cost of one more dependent fetch.
+	// Defaults 8 KiB and 256.
+	ManifestBytes int
+	ShardsPerDir  int
+
+	// Previous is the path of a segment saved by an earlier build (see
+	// Segment), or "". Documents whose Fingerprint it holds are taken
+	// from it instead of being analysed; a missing, corrupt or old segment
+	// counts as empty.
+	Previous string
+	// Segment is where Write saves this build's segment: per document
+	// fingerprint, what analysis made of the document. "" saves none. It
+	// may be the same path as Previous; it is replaced atomically.
+	Segment string
+	// LinkFrom is the previous build's index directory, or "": a file
+	// Write would write that exists there with the same bytes is
+	// hard-linked from there instead (names are content-hashed, so most
+	// files of an unchanged index are).
+	LinkFrom string
 }
+
+// MaxCardPacks: card files are grouped in packs of FilesPerPack or more,
+// so that there are at most this many packs (and hashes in the manifest).
+const MaxCardPacks = 128
 
 // MinSectionDocs: a term in at most this many documents keeps its section
 // postings whatever SectionShare says.
@@ -111,6 +141,12 @@ func (o Options) withDefaults() Options {
 	if o.Workers <= 0 {
 		o.Workers = runtime.GOMAXPROCS(0)
 	}
+	if o.ManifestBytes <= 0 {
+		o.ManifestBytes = 8 << 10
+	}
+	if o.ShardsPerDir <= 0 {
+		o.ShardsPerDir = 256
+	}
 	if o.SectionShare <= 0 {
 		o.SectionShare = 0.1
 	}
@@ -123,6 +159,7 @@ type Stats struct {
 	Terms         int // analysed terms (term entries)
 	Entries       int // all entries
 	Shards        int
+	Dirs          int // directory files (0: the manifest lists the shards)
 	CardFiles     int
 	Files         int // every file written, the manifest included
 	Bytes         int64
@@ -130,6 +167,14 @@ type Stats struct {
 	MaxShardBytes int
 	ShardBytes    int64 // all shards
 	CardBytes     int64 // all card files
+	// Analysed documents were analysed by this build; Reused ones were
+	// taken from the previous segment.
+	Analysed, Reused int
+	// Written files were written, Linked ones hard-linked from LinkFrom.
+	Written, Linked int
+	// PreviousIgnored says why Options.Previous was not used, or is "".
+	PreviousIgnored string
+	SegmentBytes    int64 // size of the segment saved, if any
 	// Namespaces breaks the shards down by what their keys hold: "terms"
 	// (with product names), "unions", "facets", "vocabulary".
 	Namespaces map[string]NamespaceStats

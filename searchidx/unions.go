@@ -16,14 +16,16 @@ import (
 // completing "p" reads one entry instead of every shard of p. Union entries
 // sort before every term, in their own namespace, so adding them moves no
 // term shard boundary and the reader can tell from the manifest which
-// prefixes have one (format.Manifest.HasUnion).
-func addUnions(entries []format.Entry, levels, target int) []format.Entry {
+// prefixes have one (format.Manifest.WantsUnion); the prefixes are
+// returned too, for the manifest's list.
+func addUnions(entries []format.Entry, sizes []int, levels, target int) ([]format.Entry, []int, []string) {
 	m := &format.Manifest{}
-	for _, c := range cutShards(entries, target) {
+	for _, c := range cutShards(entries, sizes, target) {
 		m.Shards = append(m.Shards, format.ShardRef{First: c.first})
 	}
 	seen := map[string]bool{}
 	var unions []format.Entry
+	var prefixes []string
 	for i := range entries {
 		k := entries[i].Key
 		if format.KindOf(k) != format.TermEntry {
@@ -36,17 +38,32 @@ func addUnions(entries []format.Entry, levels, target int) []format.Entry {
 				continue
 			}
 			seen[p] = true
-			if m.HasUnion(p) {
+			if m.WantsUnion(p) {
 				unions = append(unions, union(entries, p, levels))
+				prefixes = append(prefixes, p)
 			}
 		}
 	}
+	slices.Sort(prefixes)
 	if len(unions) == 0 {
-		return entries
+		return entries, sizes, prefixes
 	}
-	entries = append(entries, unions...)
-	slices.SortFunc(entries, func(a, b format.Entry) int { return strings.Compare(a.Key, b.Key) })
-	return entries
+	// Merge the two sorted lists.
+	slices.SortFunc(unions, func(a, b format.Entry) int { return strings.Compare(a.Key, b.Key) })
+	usizes := entrySizes(unions)
+	out := make([]format.Entry, 0, len(entries)+len(unions))
+	outSizes := make([]int, 0, len(out))
+	i, j := 0, 0
+	for i < len(entries) || j < len(unions) {
+		if j == len(unions) || (i < len(entries) && entries[i].Key < unions[j].Key) {
+			out, outSizes = append(out, entries[i]), append(outSizes, sizes[i])
+			i++
+		} else {
+			out, outSizes = append(out, unions[j]), append(outSizes, usizes[j])
+			j++
+		}
+	}
+	return out, outSizes, prefixes
 }
 
 // union returns the union entry of prefix: each document at the highest

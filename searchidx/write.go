@@ -1,12 +1,16 @@
 package searchidx
 
 import (
+	"bytes"
 	"cmp"
 	"crypto/sha256"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"math/bits"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
@@ -26,25 +30,107 @@ type file struct {
 	data []byte
 }
 
-// Write writes the index into dir (created if missing), the manifest last,
-// through an os.Root so that no name can leave dir. The Builder must not be
-// used afterwards.
+// Write writes the index into dir (created if missing), the manifest last
+// (written to a temporary name and renamed), through an os.Root so that no
+// name can leave dir. A file that exists in Options.LinkFrom with the same
+// bytes is hard-linked from there; a file already in dir is replaced, not
+// rewritten in place, so that a link shared with another index is never
+// modified. Then the segment, if asked for, is saved. The Builder must not
+// be used afterwards.
 func (b *Builder) Write(dir string) (Stats, error) {
 	files, st := b.encode()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	b.prev.close()
+	st.Reused = b.reused
+	st.Analysed = st.Docs - b.reused
+	if b.prevError != nil {
+		st.PreviousIgnored = b.prevError.Error()
+	}
+	if err := b.writeFiles(dir, files, &st); err != nil {
+		if b.seg != nil {
+			b.seg.abandon()
+		}
 		return Stats{}, err
+	}
+	if b.seg != nil {
+		n, err := b.seg.finish()
+		if err != nil {
+			return Stats{}, err
+		}
+		st.SegmentBytes = n
+	}
+	return st, nil
+}
+
+func (b *Builder) writeFiles(dir string, files []file, st *Stats) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
 	}
 	root, err := os.OpenRoot(dir)
 	if err != nil {
-		return Stats{}, err
+		return err
 	}
 	defer root.Close()
-	for _, f := range files {
-		if err := root.WriteFile(f.name, f.data, 0o644); err != nil {
-			return Stats{}, fmt.Errorf("write index: %w", err)
+	if err := root.MkdirAll(format.FilesDir, 0o755); err != nil {
+		return fmt.Errorf("write index: %w", err)
+	}
+	// Files in f/ go through a root of their own (a name is then one
+	// path element), and only names already there are removed first.
+	froot, err := root.OpenRoot(format.FilesDir)
+	if err != nil {
+		return fmt.Errorf("write index: %w", err)
+	}
+	defer froot.Close()
+	existing := map[string]bool{}
+	if ents, err := fs.ReadDir(froot.FS(), "."); err == nil {
+		for _, e := range ents {
+			existing[format.FilesDir+"/"+e.Name()] = true
 		}
 	}
-	return st, nil
+	for _, f := range files {
+		r, name := root, f.name
+		if rest, ok := strings.CutPrefix(f.name, format.FilesDir+"/"); ok {
+			r, name = froot, rest
+		}
+		if existing[f.name] {
+			if err := r.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("write index: %w", err)
+			}
+		}
+		if f.name != format.ManifestName && b.linkable(f) {
+			if err := os.Link(filepath.Join(b.opts.LinkFrom, filepath.FromSlash(f.name)), filepath.Join(dir, filepath.FromSlash(f.name))); err == nil {
+				st.Linked++
+				continue
+			}
+		}
+		if f.name == format.ManifestName {
+			name = "." + f.name + ".tmp"
+		}
+		if err := r.WriteFile(name, f.data, 0o644); err != nil {
+			return fmt.Errorf("write index: %w", err)
+		}
+		if f.name == format.ManifestName {
+			if err := root.Rename(name, f.name); err != nil {
+				return fmt.Errorf("write index: %w", err)
+			}
+		}
+		st.Written++
+	}
+	return nil
+}
+
+// linkable reports whether f exists in Options.LinkFrom with the same
+// bytes.
+func (b *Builder) linkable(f file) bool {
+	if b.opts.LinkFrom == "" {
+		return false
+	}
+	path := filepath.Join(b.opts.LinkFrom, filepath.FromSlash(f.name))
+	fi, err := os.Lstat(path)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(f.data)) {
+		return false
+	}
+	old, err := os.ReadFile(path)
+	return err == nil && bytes.Equal(old, f.data)
 }
 
 // encode numbers the documents, scores and quantises the postings, and
@@ -74,11 +160,31 @@ func (b *Builder) encode() ([]file, Stats) {
 	for f, p := range order {
 		final[p] = uint32(f)
 	}
+	// remap returns the bitmap of provisional ids in final ids: sorted for
+	// a few ids, through a bit set of every document for many.
+	var sorted []uint32
+	dense := make([]uint64, (n+63)/64)
 	remap := func(ids []uint32) *roaring.Bitmap {
-		bm := roaring.New()
-		for _, id := range ids {
-			bm.Add(final[id])
+		sorted = sorted[:0]
+		if len(ids) < len(dense) {
+			for _, id := range ids {
+				sorted = append(sorted, final[id])
+			}
+			slices.Sort(sorted)
+		} else {
+			for _, id := range ids {
+				f := final[id]
+				dense[f>>6] |= 1 << (f & 63)
+			}
+			for w, x := range dense {
+				for ; x != 0; x &= x - 1 {
+					sorted = append(sorted, uint32(w<<6|bits.TrailingZeros64(x)))
+				}
+				dense[w] = 0
+			}
 		}
+		bm := roaring.New()
+		bm.AddMany(sorted)
 		return bm
 	}
 
@@ -90,10 +196,17 @@ func (b *Builder) encode() ([]file, Stats) {
 	if n > 0 && totalLen > 0 {
 		avgLen = totalLen / float64(n)
 	}
-	// BM25F: metadata fields are not length-normalised, text is.
-	bm25 := func(df float64, pr pair) float64 {
-		idf := math.Log(1 + (float64(n)-df+0.5)/(df+0.5))
-		tf := float64(pr.fieldTF) + float64(pr.textTF)/(1-bm25B+bm25B*float64(b.lens[pr.id])/avgLen)
+	// BM25F: metadata fields are not length-normalised, text is. The
+	// length norm is computed once per document, the idf once per term.
+	norm := make([]float64, n)
+	for i, l := range b.lens {
+		norm[i] = 1 - bm25B + bm25B*float64(l)/avgLen
+	}
+	idf := func(df uint32) float64 {
+		return math.Log(1 + (float64(n)-float64(df)+0.5)/(float64(df)+0.5))
+	}
+	bm25 := func(idf float64, pr pair) float64 {
+		tf := float64(pr.fieldTF) + float64(pr.textTF)/norm[pr.id]
 		return idf * tf * (bm25K1 + 1) / (tf + bm25K1)
 	}
 	terms := sortedKeys(b.postings)
@@ -102,8 +215,9 @@ func (b *Builder) encode() ([]file, Stats) {
 	for _, t := range terms {
 		p := b.postings[t]
 		prs = p.pairs(prs)
+		w := idf(p.df)
 		for _, pr := range prs {
-			maxScore = max(maxScore, bm25(float64(p.df), pr))
+			maxScore = max(maxScore, bm25(w, pr))
 		}
 	}
 	// Levels follow the square root of the score: finer steps among the
@@ -134,8 +248,9 @@ func (b *Builder) encode() ([]file, Stats) {
 		}
 		prs = p.pairs(prs)
 		withSections := int(p.df) <= sectionMaxDocs
+		w := idf(p.df)
 		for _, pr := range prs {
-			l := level(bm25(float64(p.df), pr))
+			l := level(bm25(w, pr))
 			byLevel[l] = append(byLevel[l], pr.id)
 			if withSections {
 				for m := pr.sections; m != 0; m &= m - 1 {
@@ -171,12 +286,12 @@ func (b *Builder) encode() ([]file, Stats) {
 		entries = append(entries, format.Entry{Key: k, Docs: remap(b.products[k])})
 	}
 	slices.SortFunc(entries, func(a, b format.Entry) int { return strings.Compare(a.Key, b.Key) })
-	entries = addUnions(entries, opts.Levels, opts.ShardBytes)
+	entries, sizes, unions := addUnions(entries, entrySizes(entries), opts.Levels, opts.ShardBytes)
 
 	st := Stats{Docs: n, Terms: len(terms), Entries: len(entries), Namespaces: map[string]NamespaceStats{}}
 	m := &format.Manifest{
 		Docs: n, Levels: opts.Levels, CardsPerFile: opts.CardsPerFile, FilesPerPack: opts.FilesPerPack,
-		ShardsPerPack: opts.ShardsPerPack, SectionMaxDocs: sectionMaxDocs, Sections: Sections,
+		ShardsPerPack: opts.ShardsPerPack, SectionMaxDocs: sectionMaxDocs, Sections: Sections, Unions: unions,
 	}
 	for _, p := range order {
 		md := &b.metas[p]
@@ -190,7 +305,7 @@ func (b *Builder) encode() ([]file, Stats) {
 
 	// Shards, named by the hash of their pack.
 	var shardData [][]byte
-	for _, sh := range cutShards(entries, opts.ShardBytes) {
+	for _, sh := range cutShards(entries, sizes, opts.ShardBytes) {
 		data := format.EncodeShard(entries[sh.lo:sh.hi])
 		shardData = append(shardData, data)
 		m.Shards = append(m.Shards, format.ShardRef{First: sh.first})
@@ -209,8 +324,10 @@ func (b *Builder) encode() ([]file, Stats) {
 	st.Shards = len(m.Shards)
 	m.ShardPacks = packHashes(shardData, opts.ShardsPerPack)
 
-	// Card files, named by the hash of their pack.
+	// Card files, named by the hash of their pack; a large index has
+	// larger packs, so that the manifest lists at most MaxCardPacks.
 	nfiles := (n + opts.CardsPerFile - 1) / opts.CardsPerFile
+	m.FilesPerPack = max(opts.FilesPerPack, (nfiles+MaxCardPacks-1)/MaxCardPacks)
 	cardData := make([][]byte, nfiles)
 	for f := range nfiles {
 		cs := make([]Card, 0, opts.CardsPerFile)
@@ -220,12 +337,29 @@ func (b *Builder) encode() ([]file, Stats) {
 		cardData[f] = format.EncodeCards(cs)
 		st.CardBytes += int64(len(cardData[f]))
 	}
-	m.Packs = packHashes(cardData, opts.FilesPerPack)
+	m.Packs = packHashes(cardData, m.FilesPerPack)
 	st.CardFiles = nfiles
 
 	var files []file
 	for i, d := range shardData {
 		files = append(files, file{m.ShardName(i), d})
+	}
+	// A manifest listing too many shards hands them to directory files.
+	if len(m.Encode()) > opts.ManifestBytes {
+		per := (opts.ShardsPerDir + opts.ShardsPerPack - 1) / opts.ShardsPerPack * opts.ShardsPerPack
+		m.ShardsPerDir, m.NumShards = per, len(m.Shards)
+		for lo := 0; lo < len(m.Shards); lo += per {
+			hi := min(lo+per, len(m.Shards))
+			d := &format.Dir{First: lo, Shards: m.Shards[lo:hi], Packs: m.ShardPacks[lo/opts.ShardsPerPack : (hi+opts.ShardsPerPack-1)/opts.ShardsPerPack]}
+			data := format.EncodeDir(d)
+			sum := sha256.Sum256(data)
+			var h format.Hash
+			copy(h[:], sum[:])
+			m.Dirs = append(m.Dirs, format.DirRef{First: m.Shards[lo].First, Hash: h})
+			files = append(files, file{m.DirName(len(m.Dirs) - 1), data})
+		}
+		m.Shards, m.ShardPacks = nil, nil
+		st.Dirs = len(m.Dirs)
 	}
 	for f, d := range cardData {
 		files = append(files, file{m.CardFileName(f), d})

@@ -5,6 +5,7 @@ import { parseQuery, WORD, fold } from "./analysis.js";
 import {
   bin, text, bits, popcount, setRange, kindOf, TERM, decodeManifest, decodeShard, decodeCards,
   shardName, cardFileName, shardFor, shardsWithPrefix, hasUnion, lookup, withPrefix,
+  dirName, dirFor, dirsWithPrefix, decodeDir, directory,
 } from "./format.js";
 
 const MAX_QUERY_BYTES = 256;
@@ -80,27 +81,57 @@ export class Index {
   constructor(load) {
     this.load = load;
     this.shards = new Map(); // index → Promise of entries
+    this.dirs = new Map(); // directory → Promise of its shards
     this.cards = new Map(); // file → Promise of cards
   }
 
-  shard(i) {
-    let p = this.shards.get(i);
+  dir(d) {
+    let p = this.dirs.get(d);
     if (!p) {
-      const name = shardName(this.m, i);
-      p = this.load(name).then(decodeShard);
-      p.catch(() => this.shards.delete(i));
-      this.shards.set(i, p);
+      p = this.load(dirName(this.m, d)).then((b) => decodeDir(b, this.m, d));
+      p.catch(() => this.dirs.delete(d));
+      this.dirs.set(d, p);
     }
     return p;
   }
 
+  // view returns the manifest, or for an index with directories the view
+  // of directories ds (consecutive) once they are fetched.
+  async view(ds) {
+    if (!this.m.shardsPerDir) return this.m;
+    return directory(this.m, ds[0], await Promise.all(ds.map((d) => this.dir(d))));
+  }
+
+  // shard returns shard i of the view v (the manifest by default).
+  shard(v, i) {
+    if (i === undefined) [v, i] = [this.m, v];
+    const n = v.base + i;
+    let p = this.shards.get(n);
+    if (!p) {
+      p = this.load(shardName(v, i)).then(decodeShard);
+      p.catch(() => this.shards.delete(n));
+      this.shards.set(n, p);
+    }
+    return p;
+  }
+
+  // keyShard and prefixShards fetch the shards of a key, of a prefix.
+  async keyShard(key) {
+    const v = await this.view([dirFor(this.m, key)]);
+    return this.shard(v, shardFor(v, key));
+  }
+
+  async prefixShards(prefix) {
+    const v = await this.view(dirsWithPrefix(this.m, prefix));
+    return Promise.all(shardsWithPrefix(v, prefix).map((i) => this.shard(v, i)));
+  }
+
   async lookup(key) {
-    return lookup(await this.shard(shardFor(this.m, key)), key);
+    return lookup(await this.keyShard(key), key);
   }
 
   async withPrefix(prefix) {
-    const shards = await Promise.all(shardsWithPrefix(this.m, prefix).map((i) => this.shard(i)));
-    return shards.flatMap((s) => withPrefix(s, prefix));
+    return (await this.prefixShards(prefix)).flatMap((s) => withPrefix(s, prefix));
   }
 
   cardFile(f) {
@@ -229,13 +260,12 @@ export class Index {
       seen.add(term);
       toks.push([{ ...t, term, exact: bin(t.exact) }, q.open && i === q.tokens.length - 1]);
     });
-    const want = new Set();
+    const want = [];
     for (const [t, open] of toks) {
-      const keys = open && hasUnion(this.m, t.term) ? [shardFor(this.m, "*" + t.term)] : open ? shardsWithPrefix(this.m, t.term) : [shardFor(this.m, t.term)];
-      keys.forEach((i) => want.add(i));
+      want.push(open && hasUnion(this.m, t.term) ? this.keyShard("*" + t.term) : open ? this.prefixShards(t.term) : this.keyShard(t.term));
     }
-    if (subKey && toks.length) want.add(shardFor(this.m, subKey));
-    const prefetch = Promise.all([...want].map((i) => this.shard(i)));
+    if (subKey && toks.length) want.push(this.keyShard(subKey));
+    const prefetch = Promise.all(want);
     prefetch.catch(() => {});
 
     const words = await Promise.all(toks.map(([t, open]) => this.resolve(t, open, !req.noCorrect)));

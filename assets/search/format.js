@@ -60,9 +60,29 @@ class Reader {
   str() {
     return utf8.decode(this.bytes(this.uvarint()));
   }
-  magic(m) {
+  magic(m, version = 1) {
     for (let i = 0; i < 4; i++) if (this.byte() !== m.charCodeAt(i)) fail("bad magic, want " + m, this.off);
-    if (this.byte() !== 1) fail("version, want 1", this.off);
+    if (this.byte() !== version) fail(`version, want ${version}`, this.off);
+  }
+  // keys reads sorted keys, each as the prefix shared with the one before
+  // and the rest, as byte strings.
+  keys() {
+    const out = [];
+    let prev = "";
+    for (let i = 0, n = this.count(2); i < n; i++) {
+      const shared = this.uvarint();
+      if (shared > prev.length) fail("shared prefix longer than previous key", this.off);
+      const k = prev.slice(0, shared) + this.bstr();
+      if (i > 0 && k <= prev) fail("keys out of order", this.off);
+      out.push(k);
+      prev = k;
+    }
+    return out;
+  }
+  hashes() {
+    const out = [];
+    for (let i = this.count(8); i > 0; i--) out.push(hex(this.bytes(8)));
+    return out;
   }
   // bitmap checks the shape of a roaring bitmap and returns a lazy handle.
   bitmap() {
@@ -219,7 +239,7 @@ export function kindOf(key) {
 
 export function decodeManifest(b) {
   const r = new Reader(b);
-  r.magic("MIPM");
+  r.magic("MIPM", 2);
   const m = {
     docs: r.uvarint(),
     levels: r.uvarint(),
@@ -232,6 +252,11 @@ export function decodeManifest(b) {
     shardPacks: [],
     packs: [],
     sections: [],
+    unions: [],
+    shardsPerDir: 0,
+    numShards: 0,
+    dirs: [],
+    base: 0,
   };
   if (m.docs > 2 ** 31) fail("too many documents", r.off);
   let total = 0;
@@ -240,44 +265,87 @@ export function decodeManifest(b) {
     total += g.count;
     m.groups.push(g);
   }
-  let prev = "";
-  for (let i = 0, n = r.count(2); i < n; i++) {
-    const shared = r.uvarint();
-    if (shared > prev.length) fail("shared prefix longer than previous key", r.off);
-    const first = prev.slice(0, shared) + r.bstr();
-    if ((i > 0 && first <= prev) || (i === 0 && first !== "")) fail("shard keys out of order", r.off);
-    m.shards.push(first);
-    prev = first;
-  }
-  for (const list of [m.shardPacks, m.packs]) {
-    for (let i = r.count(8); i > 0; i--) list.push(hex(r.bytes(8)));
-  }
+  m.shards = r.keys();
+  if (m.shards.length > 0 && m.shards[0] !== "") fail("first shard key not empty", r.off);
+  m.shardPacks = r.hashes();
+  m.packs = r.hashes();
   for (let i = r.count(3); i > 0; i--) m.sections.push({ code: r.byte(), id: r.str(), name: r.str() });
+  m.unions = r.keys();
+  m.shardsPerDir = r.uvarint();
+  if (m.shardsPerDir > 0) {
+    m.numShards = r.uvarint();
+    for (const first of r.keys()) m.dirs.push({ first, hash: "" });
+    for (const d of m.dirs) d.hash = hex(r.bytes(8));
+  }
   r.done();
+  if (m.shardsPerDir > 0) {
+    if (m.shards.length || m.shardPacks.length) throw new FormatError("shards listed in both the manifest and directories");
+    if (m.shardsPerPack < 1 || m.shardsPerDir % m.shardsPerPack !== 0) throw new FormatError("bad shards per directory");
+    if (m.numShards < 1 || m.dirs.length !== Math.ceil(m.numShards / m.shardsPerDir) || m.dirs[0].first !== "") throw new FormatError("bad directories");
+  }
   const cardFiles = Math.ceil(m.docs / m.cardsPerFile);
   if (total !== m.docs) throw new FormatError(`groups hold ${total} documents, manifest says ${m.docs}`);
   if (m.levels < 1 || m.levels > 255) throw new FormatError(`${m.levels} impact levels`);
-  if (m.shards.length === 0) throw new FormatError("no shards");
-  if (m.shardsPerPack < 1 || m.shardPacks.length !== Math.ceil(m.shards.length / m.shardsPerPack)) throw new FormatError("bad shard packs");
+  if (!m.shardsPerDir && m.shards.length === 0) throw new FormatError("no shards");
+  if (!m.shardsPerDir && (m.shardsPerPack < 1 || m.shardPacks.length !== Math.ceil(m.shards.length / m.shardsPerPack))) throw new FormatError("bad shard packs");
   if (m.docs > 0 && (m.cardsPerFile < 1 || m.filesPerPack < 1)) throw new FormatError("bad card layout");
   if (m.docs > 0 && m.packs.length !== Math.ceil(cardFiles / m.filesPerPack)) throw new FormatError("bad card packs");
   return m;
 }
 
-export const shardName = (m, i) => `t-${m.shardPacks[Math.floor(i / m.shardsPerPack)]}-${i}.bin`;
-export const cardFileName = (m, f) => `c-${m.packs[Math.floor(f / m.filesPerPack)]}-${f}.bin`;
+// shardName returns the file of shard i of m.shards (the index's shard
+// m.base + i; see directory).
+export const shardName = (m, i) => `f/t-${m.shardPacks[Math.floor(i / m.shardsPerPack)]}-${m.base + i}.bin`;
+export const dirName = (m, d) => `f/d-${m.dirs[d].hash}-${d}.bin`;
 
-// shardFor returns the shard that holds key, whether or not it exists.
-export function shardFor(m, key) {
+// search returns the last i with list[i] <= key (by first(list[i])), or 0.
+function search(list, key, first = (x) => x) {
   let lo = 0;
-  let hi = m.shards.length;
+  let hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (m.shards[mid] > key) hi = mid;
+    if (first(list[mid]) > key) hi = mid;
     else lo = mid + 1;
   }
   return Math.max(lo - 1, 0);
 }
+
+// dirFor returns the directory whose shards hold key.
+export const dirFor = (m, key) => search(m.dirs, key, (d) => d.first);
+
+// dirsWithPrefix returns the directories whose shards may hold keys starting with prefix.
+export function dirsWithPrefix(m, prefix) {
+  const first = dirFor(m, prefix);
+  const out = [first];
+  for (let i = first + 1; i < m.dirs.length && m.dirs[i].first.startsWith(prefix); i++) out.push(i);
+  return out;
+}
+
+// decodeDir reads directory d of the index m describes.
+export function decodeDir(b, m, d) {
+  const r = new Reader(b);
+  r.magic("MIPD", 2);
+  const dir = { first: r.uvarint(), shards: r.keys(), packs: r.hashes() };
+  r.done();
+  const want = Math.min(m.shardsPerDir, m.numShards - d * m.shardsPerDir);
+  if (dir.first !== d * m.shardsPerDir) throw new FormatError(`directory ${d} starts at shard ${dir.first}`);
+  if (dir.shards.length !== want || dir.shards[0] !== m.dirs[d].first) throw new FormatError(`directory ${d} holds the wrong shards`);
+  if (d + 1 < m.dirs.length && dir.shards[dir.shards.length - 1] >= m.dirs[d + 1].first) throw new FormatError(`directory ${d} overlaps the next`);
+  if (dir.packs.length !== Math.ceil(dir.shards.length / m.shardsPerPack)) throw new FormatError(`directory ${d}: bad packs`);
+  return dir;
+}
+
+// directory returns m for a one-level index; for one with directories, a
+// view whose shards are those of the consecutive directories given (the
+// first being d0), numbered from base.
+export function directory(m, d0, dirs) {
+  if (!m.shardsPerDir) return m;
+  return { ...m, base: d0 * m.shardsPerDir, shards: dirs.flatMap((d) => d.shards), shardPacks: dirs.flatMap((d) => d.packs) };
+}
+export const cardFileName = (m, f) => `f/c-${m.packs[Math.floor(f / m.filesPerPack)]}-${f}.bin`;
+
+// shardFor returns the shard that holds key, whether or not it exists.
+export const shardFor = (m, key) => search(m.shards, key);
 
 // shardsWithPrefix returns the shards that may hold keys starting with prefix.
 export function shardsWithPrefix(m, prefix) {
@@ -287,11 +355,11 @@ export function shardsWithPrefix(m, prefix) {
   return out;
 }
 
-// hasUnion reports whether the index holds the union entry of prefix.
+// hasUnion reports whether the index holds the union entry of prefix: the
+// manifest lists it.
 export function hasUnion(m, prefix) {
-  let runes = 0;
-  for (let i = 0; i < prefix.length; i++) if ((prefix.charCodeAt(i) & 0xc0) !== 0x80) runes++;
-  return prefix !== "" && runes <= 2 && kindOf(prefix) === TERM && shardsWithPrefix(m, prefix).length >= 3;
+  const i = search(m.unions, prefix);
+  return m.unions.length > 0 && m.unions[i] === prefix;
 }
 
 export function decodeShard(b) {

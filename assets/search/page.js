@@ -3,7 +3,7 @@
 // the results into #search-results. Every piece of data goes into the page
 // as a text node; query words are marked with <mark> elements.
 import { Index } from "./engine.js";
-import { parseQuery, analyze } from "./analysis.js";
+import { parseQuery, analyze, fold } from "./analysis.js";
 import { loader } from "./load.js";
 
 const TYPES = {
@@ -58,6 +58,7 @@ function state() {
     q: p.get("q") || "",
     types: p.getAll("type").filter((t) => t in TYPES),
     territory: ["GB", "NI"].includes(p.get("territory")) ? p.get("territory") : "",
+    substance: (p.get("substance") || "").trim(),
     section: p.get("section") || "",
     page: Math.max(1, parseInt(p.get("page"), 10) || 1),
     exact: p.get("exact") === "1",
@@ -69,6 +70,7 @@ function href(s) {
   if (s.q) p.set("q", s.q);
   for (const t of s.types) p.append("type", t);
   if (s.territory) p.set("territory", s.territory);
+  if (s.substance) p.set("substance", s.substance);
   if (s.section) p.set("section", s.section);
   if (s.exact) p.set("exact", "1");
   if (s.page > 1) p.set("page", s.page);
@@ -189,7 +191,7 @@ function noResults(s) {
       el("li", {}, "checking the spelling of the medicine or substance"),
       el("li", {}, "searching by active substance (for example paracetamol) rather than brand"),
       el("li", {}, "searching a licence number as written on the pack, for example PL 12345/0010"),
-      (s.types.length || s.territory || s.section) && el("li", {}, "removing filters or searching the whole document"),
+      (s.types.length || s.territory || s.substance || s.section) && el("li", {}, "removing filters or searching the whole document"),
       el("li", {}, "browsing the ", el("a", { class: "govuk-link", href: "/a-z/" }, "A to Z of active substances"))),
   ];
 }
@@ -211,6 +213,8 @@ function setup() {
     s.types = [...filters.querySelectorAll("input[name=type]:checked")].map((i) => i.value);
     s.section = filters.querySelector("select").value;
     s.territory = filters.querySelector("input[name=territory]:checked").value;
+    const sub = filters.querySelector("input[name=substance]:checked");
+    s.substance = sub ? sub.value : "";
     history.pushState(null, "", href(s));
     run(false);
   });
@@ -235,18 +239,34 @@ function drawFilters(s, m, res) {
       el("input", { class: "govuk-radios__input", id: "territory-" + (v || "all"), name: "territory", type: "radio", value: v, checked: s.territory === v }),
       el("label", { class: "govuk-label govuk-radios__label", for: "territory-" + (v || "all") }, `${label} (${n})`)));
   }
+  // Active substances: those of the results shown (and the one chosen),
+  // with how many results each keeps; the engine counts them.
+  const subCounts = (res && res.facets.substances) || {};
+  const names = new Map();
+  for (const h of (res && res.hits) || []) for (const n of h.card.substances) if (!names.has(fold(n.trim()))) names.set(fold(n.trim()), n.trim());
+  if (s.substance && !names.has(fold(s.substance))) names.set(fold(s.substance), s.substance);
+  const chosen = s.substance ? fold(s.substance) : "";
+  const subs = el("div", { class: "govuk-radios govuk-radios--small" });
+  const subItems = [["", "Any", null], ...[...names].sort((a, b) => (subCounts[b[0]] || 0) - (subCounts[a[0]] || 0) || (a[0] < b[0] ? -1 : 1)).map(([k, n]) => [n, n, subCounts[k] || 0])];
+  subItems.forEach(([v, label, n], i) => {
+    subs.append(el("div", { class: "govuk-radios__item" },
+      el("input", { class: "govuk-radios__input", id: "substance-" + i, name: "substance", type: "radio", value: v, checked: v ? fold(v) === chosen : !chosen }),
+      el("label", { class: "govuk-label govuk-radios__label", for: "substance-" + i }, n === null ? label : `${label} (${n})`)));
+  });
   const select = el("select", { class: "govuk-select", id: "search-section", name: "section" }, el("option", { value: "" }, "The whole document"));
   for (const name of new Set(m.sections.map((d) => d.name))) {
     select.append(el("option", { value: name, selected: s.section === name }, SECTIONS[name] || name));
   }
-  filters.replaceChildren(
+  filters.replaceChildren(...[
     el("div", { class: "govuk-form-group" }, el("fieldset", { class: "govuk-fieldset" },
       el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s" }, "Document type"), boxes)),
     el("div", { class: "govuk-form-group" }, el("fieldset", { class: "govuk-fieldset" },
       el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s" }, "Where the medicine is licensed"), radios)),
+    names.size > 0 ? el("div", { class: "govuk-form-group" }, el("fieldset", { class: "govuk-fieldset" },
+      el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s" }, "Active substance"), subs)) : null,
     el("div", { class: "govuk-form-group" },
       el("label", { class: "govuk-label govuk-label--s", for: "search-section" }, "Search within"), select),
-  );
+  ].filter(Boolean));
   if (focusId) document.getElementById(focusId).focus();
 }
 
@@ -272,7 +292,7 @@ async function run(moveFocus) {
       try {
         ix = await open();
         const section = ix.m.sections.some((d) => d.name === s.section || d.id === s.section) ? s.section : "";
-        res = await ix.search({ query: s.q, types: s.types, territory: s.territory, section, page: s.page - 1, pageSize: PAGE_SIZE, noCorrect: s.exact });
+        res = await ix.search({ query: s.q, types: s.types, territory: s.territory, substance: s.substance, substanceCounts: true, section, page: s.page - 1, pageSize: PAGE_SIZE, noCorrect: s.exact });
         break;
       } catch (e) {
         index = null;

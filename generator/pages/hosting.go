@@ -58,7 +58,10 @@ func headersFile(contentSlugs []string) string {
 		"Permissions-Policy: accelerometer=(), camera=(), geolocation=(), gyroscope=(), microphone=(), payment=(), usb=()",
 		"Cross-Origin-Opener-Policy: same-origin",
 	)
-	for _, p := range []string{"/assets/*", "/docs/*"} {
+	// The search index's files other than its manifest are named by their
+	// content and kept apart in f/ (searchidx/FORMAT.md), so that a rule
+	// for them does not match the manifest.
+	for _, p := range []string{"/assets/*", "/docs/*", "/search/idx/f/*"} {
 		block(p, "Cache-Control: "+cacheImmutable)
 	}
 	block("/api/*",
@@ -68,7 +71,7 @@ func headersFile(contentSlugs []string) string {
 	)
 	block("/api/v1/products.ndjson", "Content-Type: application/x-ndjson; charset=utf-8")
 	short := []string{"/", "/index.html", "/404.html", "/a-z/*", "/substances/*", "/products/*", "/documents/*",
-		"/search/*", "/product/*", "/feeds/*", "/sitemap.xml", "/sitemaps/*", "/robots.txt", "/licences/*"}
+		"/search/", "/search/index.html", "/search/idx/manifest.bin", "/product/*", "/feeds/*", "/sitemap.xml", "/sitemaps/*", "/robots.txt", "/licences/*"}
 	for _, s := range contentSlugs {
 		short = append(short, "/"+s+"/*")
 	}

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Kind says what a token was read from.
@@ -67,6 +68,31 @@ func Analyze(text string, mode Mode) []Token {
 // AppendTokens is Analyze appending to dst, to save allocations in bulk.
 func AppendTokens(dst []Token, text string, mode Mode) []Token {
 	return analyzeFolded(Fold(text), mode, dst)
+}
+
+// AppendTokensBuf is AppendTokens folding ASCII text into buf (reused, and
+// returned) instead of a new string: the tokens' strings may then point
+// into buf, and are valid only until buf is next written. A caller keeping
+// a token's Term or Exact must copy it.
+func AppendTokensBuf(dst []Token, text string, mode Mode, buf []byte) ([]Token, []byte) {
+	upper := false
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c >= utf8.RuneSelf {
+			return analyzeFolded(foldUnicode(text), mode, dst), buf
+		}
+		upper = upper || (c >= 'A' && c <= 'Z')
+	}
+	if !upper || len(text) == 0 {
+		return analyzeFolded(text, mode, dst), buf
+	}
+	buf = append(buf[:0], text...)
+	for j, c := range buf {
+		if c >= 'A' && c <= 'Z' {
+			buf[j] = c + 'a' - 'A'
+		}
+	}
+	return analyzeFolded(unsafe.String(unsafe.SliceData(buf), len(buf)), mode, dst), buf
 }
 
 // A Query is an analysed query.
@@ -133,11 +159,33 @@ func analyzeFolded(s string, mode Mode, dst []Token) []Token {
 
 var runPool = sync.Pool{New: func() any { return new([]run) }}
 
+// asciiAlnum[c] is true for the ASCII letters and digits.
+var asciiAlnum = func() (t [256]bool) {
+	for c := range 128 {
+		t[c] = isDigit(byte(c)) || (c|0x20 >= 'a' && c|0x20 <= 'z')
+	}
+	return t
+}()
+
 // splitRuns appends the runs of s to runs.
 func splitRuns(runs []run, s string) []run {
 	start := -1
 	joiner := false
 	for i := 0; i < len(s); {
+		// Fast paths for ASCII: inside a run, letters and digits only
+		// extend it; outside one, other characters do nothing.
+		if start >= 0 {
+			for i < len(s) && asciiAlnum[s[i]] {
+				i++
+			}
+		} else {
+			for i < len(s) && s[i] < utf8.RuneSelf && !asciiAlnum[s[i]] {
+				i++
+			}
+		}
+		if i >= len(s) {
+			break
+		}
 		r, w := rune(s[i]), 1
 		var alnum bool
 		if r < utf8.RuneSelf {
@@ -293,7 +341,7 @@ func appendRun(dst []Token, s string, mode Mode) []Token {
 	}
 	stem := Stem(s)
 	t := Token{Term: stem, Kind: KindWord}
-	if stem != s && stem+"e" != s {
+	if stem != s && !(len(s) == len(stem)+1 && s[len(stem)] == 'e' && s[:len(stem)] == stem) {
 		t.Exact = s
 	}
 	return append(dst, t)

@@ -30,9 +30,27 @@ var folders = sync.Pool{New: func() any {
 // marks removed (é → e, ö → o) and recomposed (NFC). Greek μ is kept; the
 // tokeniser reads μg as mcg. Fold is safe for concurrent use.
 func Fold(s string) string {
-	if isASCII(s) {
-		return asciiLower(s)
+	upper := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return foldUnicode(s)
+		}
+		upper = upper || (c >= 'A' && c <= 'Z')
 	}
+	if !upper {
+		return s
+	}
+	b := []byte(s)
+	for j, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[j] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
+
+func foldUnicode(s string) string {
 	f := folders.Get().(*folder)
 	defer folders.Put(f)
 	s = norm.NFKC.String(s)
@@ -42,28 +60,4 @@ func Fold(s string) string {
 		return s
 	}
 	return out
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
-		}
-	}
-	return true
-}
-
-func asciiLower(s string) string {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= 'A' && c <= 'Z' {
-			b := []byte(s)
-			for j := i; j < len(b); j++ {
-				if c := b[j]; c >= 'A' && c <= 'Z' {
-					b[j] = c + 'a' - 'A'
-				}
-			}
-			return string(b)
-		}
-	}
-	return s
 }

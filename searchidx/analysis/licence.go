@@ -60,16 +60,26 @@ func isAlnumByte(c byte) bool {
 	return isDigit(c) || (c >= 'a' && c <= 'z') || c >= 0x80
 }
 
+// licenceFirst[c] is true for the bytes a licence number can start with.
+var licenceFirst = func() (t [256]bool) {
+	for c := '0'; c <= '9'; c++ {
+		t[c] = true
+	}
+	t['p'], t['t'], t['n'] = true, true, true
+	return t
+}()
+
 // findLicences scans folded text for licence numbers.
 func findLicences(s string) []licenceMatch {
 	var out []licenceMatch
 	for i := 0; i < len(s); i++ {
-		if i > 0 && isAlnumByte(s[i-1]) {
+		// Every licence starts with a digit or with pl, th or nr, at the
+		// start of a token.
+		c := s[i]
+		if !licenceFirst[c] || (i > 0 && isAlnumByte(s[i-1])) {
 			continue
 		}
-		// Every licence starts with a digit or with pl, th or nr.
-		c := s[i]
-		if !isDigit(c) && !(i+1 < len(s) && (c == 'p' && s[i+1] == 'l' || c == 't' && s[i+1] == 'h' || c == 'n' && s[i+1] == 'r')) {
+		if !isDigit(c) && !(i+1 < len(s) && (c == 'p' && s[i+1] == 'l' || c == 't' && s[i+1] == 'h' && i+2 < len(s) && s[i+2] == 'r' || c == 'n' && s[i+1] == 'r')) {
 			continue
 		}
 		if m, ok := licenceAt(s, i); ok {

@@ -29,10 +29,10 @@ func TestManifestRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(got, m) {
 		t.Fatalf("round trip:\n got %+v\nwant %+v", got, m)
 	}
-	if n := m.CardFileName(3); n != "c-0800000000000000-3.bin" {
+	if n := m.CardFileName(3); n != "f/c-0800000000000000-3.bin" {
 		t.Errorf("CardFileName(3) = %q", n)
 	}
-	if n := m.ShardName(3); n != "t-0200000000000000-3.bin" {
+	if n := m.ShardName(3); n != "f/t-0200000000000000-3.bin" {
 		t.Errorf("ShardName(3) = %q", n)
 	}
 	for key, want := range map[string]int{"": 0, "a": 0, "ib": 1, "ibuprofen": 1, "p": 1, "par": 2, "zzz": 2, "|x": 3} {
@@ -158,6 +158,8 @@ func TestCardsRoundTrip(t *testing.T) {
 
 func FuzzDecodeManifest(f *testing.F) {
 	f.Add(sampleManifest().Encode())
+	md, _ := sampleDirs()
+	f.Add(md.Encode())
 	f.Fuzz(func(t *testing.T, b []byte) {
 		m, err := DecodeManifest(b)
 		if err != nil {
@@ -168,7 +170,81 @@ func FuzzDecodeManifest(f *testing.F) {
 			t.Fatalf("re-encoding a decoded manifest: %v", err)
 		}
 		for _, k := range []string{"", "a", "zz"} {
-			if i := m.ShardFor(k); i < 0 || i >= len(m.Shards) {
+			if m.ShardsPerDir > 0 {
+				if d := m.DirFor(k); d < 0 || d >= len(m.Dirs) {
+					t.Fatalf("DirFor(%q) = %d", k, d)
+				}
+			} else if i := m.ShardFor(k); i < 0 || i >= len(m.Shards) {
+				t.Fatalf("ShardFor(%q) = %d", k, i)
+			}
+		}
+	})
+}
+
+// sampleDirs returns the sample manifest in its two-level form, with its
+// directories, two shards each... of one pack: ShardsPerPack 1.
+func sampleDirs() (*Manifest, []*Dir) {
+	m := sampleManifest()
+	m.ShardsPerPack, m.ShardPacks = 1, []Hash{{1}, {2}, {3}, {4}}
+	m.ShardsPerDir, m.NumShards = 2, len(m.Shards)
+	var dirs []*Dir
+	for lo := 0; lo < len(m.Shards); lo += 2 {
+		d := &Dir{First: lo, Shards: m.Shards[lo : lo+2], Packs: m.ShardPacks[lo : lo+2]}
+		dirs = append(dirs, d)
+		m.Dirs = append(m.Dirs, DirRef{First: m.Shards[lo].First, Hash: Hash{byte(lo)}})
+	}
+	m.Shards, m.ShardPacks = nil, nil
+	m.Unions = []string{"i", "p"}
+	return m, dirs
+}
+
+func TestDirRoundTrip(t *testing.T) {
+	m, dirs := sampleDirs()
+	got, err := DecodeManifest(m.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, m) {
+		t.Fatalf("round trip:\n got %+v\nwant %+v", got, m)
+	}
+	for d, dir := range dirs {
+		back, err := DecodeDir(EncodeDir(dir), m, d)
+		if err != nil || !reflect.DeepEqual(back, dir) {
+			t.Fatalf("directory %d: %+v, %v", d, back, err)
+		}
+	}
+	if _, err := DecodeDir(EncodeDir(dirs[0]), m, 1); err == nil {
+		t.Error("directory 0 accepted as directory 1")
+	}
+	v := m.Directory(1, dirs[1:])
+	if i := v.ShardFor("pb"); v.Base+i != 2 || v.ShardName(i) != "f/t-0300000000000000-2.bin" {
+		t.Errorf("ShardFor(pb) in directory 1 = %d, %s", v.Base+i, v.ShardName(i))
+	}
+	if got := m.DirsWithPrefix("i"); !reflect.DeepEqual(got, []int{0}) {
+		t.Errorf("DirsWithPrefix(i) = %v", got)
+	}
+	if !m.HasUnion("p") || m.HasUnion("pa") {
+		t.Error("HasUnion does not follow Unions")
+	}
+}
+
+func FuzzDecodeDir(f *testing.F) {
+	m, dirs := sampleDirs()
+	for _, d := range dirs {
+		f.Add(EncodeDir(d), 0)
+	}
+	f.Fuzz(func(t *testing.T, b []byte, d int) {
+		dir, err := DecodeDir(b, m, d)
+		if err != nil {
+			return
+		}
+		back, err := DecodeDir(EncodeDir(dir), m, d)
+		if err != nil || !reflect.DeepEqual(back, dir) {
+			t.Fatalf("re-encoding a decoded directory: %v", err)
+		}
+		v := m.Directory(d, []*Dir{dir})
+		for _, k := range []string{"", "a", "zz"} {
+			if i := v.ShardFor(k); i < 0 || i >= len(v.Shards) {
 				t.Fatalf("ShardFor(%q) = %d", k, i)
 			}
 		}

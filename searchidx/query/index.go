@@ -21,6 +21,7 @@ type Index struct {
 
 	mu     sync.Mutex
 	shards map[int]*format.Shard
+	dirs   map[int]*format.Dir
 	cards  map[int][]format.Card
 	log    []Fetch
 }
@@ -29,14 +30,14 @@ type Index struct {
 type Fetch struct {
 	Name  string
 	Bytes int
-	// What the file is: "manifest", "cards", or for a shard the kind of
-	// its keys: "terms", "facets", "sections", "vocabulary".
+	// What the file is: "manifest", "directory", "cards", or for a shard
+	// the kind of its keys: "terms", "facets", "sections", "vocabulary".
 	What string
 }
 
 // Open reads the manifest of the index in fsys.
 func Open(fsys fs.FS) (*Index, error) {
-	ix := &Index{fsys: fsys, shards: map[int]*format.Shard{}, cards: map[int][]format.Card{}}
+	ix := &Index{fsys: fsys, shards: map[int]*format.Shard{}, dirs: map[int]*format.Dir{}, cards: map[int][]format.Card{}}
 	b, err := ix.read(format.ManifestName, "manifest")
 	if err != nil {
 		return nil, err
@@ -86,15 +87,53 @@ var kindNames = map[format.EntryKind]string{
 	format.VocabEntry: "vocabulary", format.ProductEntry: "terms", format.UnionEntry: "unions",
 }
 
-// shard returns shard i, reading it on first use.
-func (ix *Index) shard(i int) (*format.Shard, error) {
+// dir returns directory d, reading it on first use.
+func (ix *Index) dir(d int) (*format.Dir, error) {
 	ix.mu.Lock()
-	s, ok := ix.shards[i]
+	dir, ok := ix.dirs[d]
+	ix.mu.Unlock()
+	if ok {
+		return dir, nil
+	}
+	name := ix.m.DirName(d)
+	b, err := ix.read(name, "directory")
+	if err != nil {
+		return nil, err
+	}
+	if dir, err = format.DecodeDir(b, ix.m, d); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	ix.mu.Lock()
+	ix.dirs[d] = dir
+	ix.mu.Unlock()
+	return dir, nil
+}
+
+// view returns the manifest with the shards of directories ds
+// (consecutive) when the index has directories, else the manifest.
+func (ix *Index) view(ds []int) (*format.Manifest, error) {
+	if ix.m.ShardsPerDir == 0 {
+		return ix.m, nil
+	}
+	dirs := make([]*format.Dir, len(ds))
+	for i, d := range ds {
+		var err error
+		if dirs[i], err = ix.dir(d); err != nil {
+			return nil, err
+		}
+	}
+	return ix.m.Directory(ds[0], dirs), nil
+}
+
+// shard returns shard i of the view v, reading it on first use.
+func (ix *Index) shard(v *format.Manifest, i int) (*format.Shard, error) {
+	ix.mu.Lock()
+	s, ok := ix.shards[v.Base+i]
 	ix.mu.Unlock()
 	if ok {
 		return s, nil
 	}
-	name := ix.m.ShardName(i)
+	name := v.ShardName(i)
 	b, err := fs.ReadFile(ix.fsys, name)
 	if err != nil {
 		return nil, err
@@ -108,7 +147,7 @@ func (ix *Index) shard(i int) (*format.Shard, error) {
 		what = kindNames[format.KindOf(s.Entries[0].Key)]
 	}
 	ix.mu.Lock()
-	ix.shards[i] = s
+	ix.shards[v.Base+i] = s
 	ix.log = append(ix.log, Fetch{name, len(b), what})
 	ix.mu.Unlock()
 	return s, nil
@@ -116,7 +155,11 @@ func (ix *Index) shard(i int) (*format.Shard, error) {
 
 // lookup returns the entry with key, or nil when the index has none.
 func (ix *Index) lookup(key string) (*format.Entry, error) {
-	s, err := ix.shard(ix.m.ShardFor(key))
+	v, err := ix.view([]int{ix.m.DirFor(key)})
+	if err != nil {
+		return nil, err
+	}
+	s, err := ix.shard(v, v.ShardFor(key))
 	if err != nil {
 		return nil, err
 	}
@@ -126,9 +169,13 @@ func (ix *Index) lookup(key string) (*format.Entry, error) {
 // withPrefix returns every entry whose key starts with prefix, across
 // shards.
 func (ix *Index) withPrefix(prefix string) ([]format.Entry, error) {
+	v, err := ix.view(ix.m.DirsWithPrefix(prefix))
+	if err != nil {
+		return nil, err
+	}
 	var out []format.Entry
-	for _, i := range ix.m.ShardsWithPrefix(prefix) {
-		s, err := ix.shard(i)
+	for _, i := range v.ShardsWithPrefix(prefix) {
+		s, err := ix.shard(v, i)
 		if err != nil {
 			return nil, err
 		}

@@ -204,10 +204,11 @@ async function warm(browser, base, pageName, reqs, runs = 50) {
 // query with a type filter.
 async function querySet() {
   const ix = await Index.open(async (n) => new Uint8Array(await readFile(path.join(site, "search/idx", n))));
-  const vocab = ix.m.shards.map((f, i) => [f, i]).filter(([f]) => f.startsWith("~"));
+  const all = await ix.view(ix.m.dirs.map((_, d) => d));
+  const vocab = all.shards.map((f, i) => [f, i]).filter(([f]) => f.startsWith("~"));
   let rare = null;
   for (const [, i] of vocab) {
-    const entries = await ix.shard(i);
+    const entries = await ix.shard(all, i);
     const e = entries.find((x) => x.df === 1 && /^~[a-z]{7,}$/.test(x.key));
     if (e) {
       rare = [...e.key.slice(1)].reverse().join("");

@@ -98,6 +98,20 @@ export async function searchChecks(browser, { base, fixtureBase, pass, fail }) {
     const niCount = parseInt((await page.locator("label[for=territory-NI]").innerText()).match(/\((\d+)\)/)[1], 10);
     check(parseInt((await status().innerText()).replace(/,/g, ""), 10) === niCount, `territory filter: ${await status().innerText()}, label said ${niCount}`);
 
+    // Active substance: choosing one keeps the results with it, as many as its label said.
+    const subLabel = page.locator("label[for=substance-1]");
+    if (await subLabel.count()) {
+      const want = parseInt((await subLabel.innerText()).match(/\((\d+)\)/)[1], 10);
+      const beforeSub = await status().innerText();
+      await page.locator("#substance-1").check();
+      await page.waitForFunction(() => new URLSearchParams(location.search).has("substance"));
+      if (want !== parseInt(beforeSub.replace(/,/g, ""), 10)) await changed(beforeSub);
+      check(parseInt((await status().innerText()).replace(/,/g, ""), 10) === want, `substance filter: ${await status().innerText()}, label said ${want}`);
+      check(await page.locator("#substance-1").isChecked(), "the chosen substance stays ticked");
+    } else {
+      check(false, "no active substance filter after a search");
+    }
+
     // A corrected word among others: the others stay as typed.
     await page.locator("#search").fill("paracetanol tablets");
     await page.waitForFunction(() => /Showing results for/.test(document.querySelector(".mip-corrected")?.textContent || "") && new URLSearchParams(location.search).get("q") === "paracetanol tablets");

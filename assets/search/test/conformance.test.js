@@ -11,10 +11,18 @@ const dir = new URL("../../../searchidx/testdata/conformance/", import.meta.url)
 const cases = JSON.parse(readFileSync(new URL("queries.json", dir), "utf8"));
 const read = promisify(readFile);
 
-function open() {
+// open opens the conformance index; with dirs, its directory form (idx-dirs
+// holds the manifest and the directories, the other files are idx's).
+function open(dirs = false) {
   const fetched = [];
   const load = async (name) => {
-    const b = new Uint8Array(await read(new URL("idx/" + name, dir)));
+    let b;
+    try {
+      if (!dirs) throw new Error("one level");
+      b = new Uint8Array(await read(new URL("idx-dirs/" + name, dir)));
+    } catch {
+      b = new Uint8Array(await read(new URL("idx/" + name, dir)));
+    }
     fetched.push(name);
     return b;
   };
@@ -63,6 +71,25 @@ test("every query agrees with the Go engine, on one session's cache", async () =
   }
 });
 
+test("the directory form of the index gives the same answers", async () => {
+  const { ix } = await open(true);
+  assert.ok(ix.m.shardsPerDir > 0 && ix.m.dirs.length >= 3);
+  for (const c of cases) {
+    if (c.want.error) continue;
+    const got = asGo(await ix.search({ ...c.request }));
+    const want = { ...c.want };
+    if (want.types === null) want.types = {};
+    if (want.territories === null) want.territories = {};
+    if (want.corrections === null) want.corrections = [];
+    assert.deepEqual(got, want, JSON.stringify(c.request));
+  }
+  const cold = await open(true);
+  await cold.ix.search({ query: "zqvcapsules " });
+  assert.equal(cold.fetched[0], "manifest.bin");
+  assert.ok(cold.fetched[1].startsWith("f/d-"), cold.fetched.join(" "));
+  assert.ok(cold.fetched[2].startsWith("f/t-"), cold.fetched.join(" "));
+});
+
 test("each query agrees on a cold cache too", async () => {
   for (const c of cases.slice(0, 40)) {
     const { ix } = await open();
@@ -76,8 +103,8 @@ test("each query agrees on a cold cache too", async () => {
 test("a query fetches only what it needs", async () => {
   const { ix, fetched } = await open();
   await ix.search({ query: "zqvcapsules " });
-  const shards = fetched.filter((n) => n.startsWith("t-"));
-  const cards = fetched.filter((n) => n.startsWith("c-"));
+  const shards = fetched.filter((n) => n.startsWith("f/t-"));
+  const cards = fetched.filter((n) => n.startsWith("f/c-"));
   assert.equal(fetched[0], "manifest.bin");
   assert.ok(shards.length >= 1 && shards.length <= 2, fetched.join(" "));
   assert.ok(cards.length >= 1 && cards.length <= 2, fetched.join(" "));
