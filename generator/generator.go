@@ -130,6 +130,8 @@ type OutputStats struct {
 // SearchStats describe the search index a build wrote.
 type SearchStats struct {
 	Documents     int   `json:"documents"`
+	Analysed      int   `json:"analysed"` // documents analysed by this build
+	Reused        int   `json:"reused"`   // documents taken as the last build analysed them`
 	Files         int   `json:"files"`
 	Bytes         int64 `json:"bytes"`
 	ManifestBytes int   `json:"manifest_bytes"`
@@ -307,11 +309,12 @@ func writeOutput(o Options, tm *timer, rep *Report, cat *catalogue.Catalogue, vi
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	sst, err := writeSearchIndex(tmp, cat, view, text, o.Workers)
+	sst, err := writeSearchIndex(tmp, filepath.Join(o.State, SegmentFile), cat, view, text, o.Workers)
 	if err != nil {
 		return fmt.Errorf("build search index: %w", err)
 	}
-	rep.Search = SearchStats{Documents: sst.Docs, Files: sst.Files, Bytes: sst.Bytes, ManifestBytes: sst.ManifestBytes}
+	rep.Search = SearchStats{Documents: sst.Docs, Files: sst.Files, Bytes: sst.Bytes, ManifestBytes: sst.ManifestBytes,
+		Analysed: sst.Analysed, Reused: sst.Reused}
 	if err := w.Import(IndexDir, tmp); err != nil {
 		return fmt.Errorf("build search index: %w", err)
 	}

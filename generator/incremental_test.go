@@ -64,6 +64,10 @@ func TestIncrementalBuild(t *testing.T) {
 		if err := os.CopyFS(stateCopy, os.DirFS(state)); err != nil {
 			t.Fatal(err)
 		}
+		// … without the analysed documents, so that it indexes every one.
+		if err := os.Remove(filepath.Join(stateCopy, SegmentFile)); err != nil {
+			t.Fatal(err)
+		}
 		build(t, next, fresh, stateCopy)
 		want := allFiles(t, fresh)
 
@@ -93,6 +97,9 @@ func TestIncrementalBuild(t *testing.T) {
 		o := rep.Output
 		if o.Written > changed || o.Linked+o.Kept < 4*o.Written {
 			t.Errorf("night %d: %d files changed, but the build wrote %d (linked %d, kept %d)", night, changed, o.Written, o.Linked, o.Kept)
+		}
+		if rep.Search.Analysed > rep.Added || rep.Search.Reused < 4*rep.Search.Analysed {
+			t.Errorf("night %d: the search index analysed %d documents and reused %d; %d were added", night, rep.Search.Analysed, rep.Search.Reused, rep.Added)
 		}
 		if night == 3 && o.Kept == 0 {
 			t.Errorf("night 3 kept nothing of the spare tree: %+v", o)
