@@ -114,6 +114,9 @@ type Pool struct {
 	all   []*slot
 	shut  bool
 	stats Stats
+	// retiring counts recycled workers still finishing, for Close to
+	// wait for (and Stats to count them).
+	retiring sync.WaitGroup
 }
 
 // Stats count what a pool's workers did.
@@ -245,12 +248,13 @@ func (p *Pool) run(ctx context.Context, pdf []byte) (workerResult, error) {
 		p.mu.Lock()
 		p.stats.Recycled++
 		p.mu.Unlock()
-		go w.stop()
+		p.retiring.Go(w.stop)
 	}
 	return res, nil
 }
 
-// Close stops every worker. Extract calls after Close fail.
+// Close stops every worker, recycled ones included, and waits for them.
+// Extract calls after Close fail.
 func (p *Pool) Close() error {
 	p.mu.Lock()
 	p.shut = true
@@ -263,6 +267,7 @@ func (p *Pool) Close() error {
 		}
 		defer func() { p.slots <- s }()
 	}
+	p.retiring.Wait()
 	return nil
 }
 
