@@ -169,3 +169,29 @@ func FuzzCacheEntry(f *testing.F) {
 		}
 	})
 }
+
+// FuzzResult: a result frame's pages and metadata come back as the worker
+// sent them (bad UTF-8 replaced), and no bytes make decodeResult panic.
+func FuzzResult(f *testing.F) {
+	f.Add("Title", "page one\nline", "", "ﬁ\xff\u0002", []byte("\x02{}\x00"))
+	f.Fuzz(func(t *testing.T, title, p1, p2, p3 string, raw []byte) {
+		res := workerResult{Pages: []string{p1, p2, p3}, Meta: Metadata{Title: title, Pages: 3}}
+		b, err := encodeResult(res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := decodeResult(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Meta.Pages != 3 || len(got.Pages) != 3 {
+			t.Fatalf("got %+v", got)
+		}
+		for i, p := range res.Pages {
+			if want := strings.ToValidUTF8(p, "\uFFFD"); got.Pages[i] != want {
+				t.Errorf("page %d: got %q, want %q", i+1, got.Pages[i], want)
+			}
+		}
+		decodeResult(raw)
+	})
+}

@@ -373,7 +373,7 @@ func (w *worker) do(ctx context.Context, pdf []byte, timeout time.Duration) (wor
 		case kind != frameResult:
 			a.err = fmt.Errorf("worker sent %q, want a result", kind)
 		default:
-			a.err = json.Unmarshal(payload, &a.res)
+			a.res, a.err = decodeResult(payload)
 		}
 		ch <- a
 	}()
