@@ -66,10 +66,13 @@ func selfCPU() time.Duration {
 // least 50 words), and pages per CPU-second of each. pdftotext's CPU is its
 // processes' user and system time; ours is the worker processes' (their
 // starts included) and this process's while it waits for and builds each
-// result (normalising, sectioning). The two run file by file in turn, so
-// that a busy machine slows both alike, and nothing of one file is kept
-// for the next, so that this process's garbage collector has no more work
-// than a build's. Run it with
+// result (normalising, sectioning). The two take turns of 20 files
+// (MIP_BENCH_CHUNK), so that a busy machine slows both alike; turns of one
+// file would let each pdftotext evict the worker's compiled PDFium from
+// the processor's caches, which costs the worker about 5% and does not
+// happen in a build. Nothing of one turn is kept for the next, so that
+// this process's garbage collector has no more work than a build's. Run it
+// with
 //
 //	go test ./generator/extract -run '^$' -bench PDF -benchtime 1x
 //	MIP_BENCH_PDFS=dir1:dir2 go test ./generator/extract -run '^$' -bench PDF -benchtime 1x -v
