@@ -177,6 +177,53 @@ func benchChunk() int {
 	return 20
 }
 
+// BenchmarkEngine is BenchmarkPDF's bound: PDFium alone, in this process
+// (no worker, no protocol, no normalising or sections), against pdftotext
+// on the same files in the same turns. What BenchmarkPDF finds below it is
+// the cost of isolation and structure; this is the engine's own.
+//
+//	MIP_BENCH_PDFS=dir1:dir2 go test ./generator/extract -run '^$' -bench Engine -benchtime 1x
+func BenchmarkEngine(b *testing.B) {
+	if _, err := exec.LookPath("pdftotext"); err != nil {
+		b.Skip("pdftotext (Debian package poppler-utils) is not installed")
+	}
+	files := benchFiles(b)
+	e, err := newPDFiumEngine(testCacheDir(b), 512<<20)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer e.Close()
+	for b.Loop() {
+		var refCPU, ourCPU time.Duration
+		var pages, refPages int
+		for batch := range slices.Chunk(files, benchChunk()) {
+			for _, f := range batch {
+				cmd := exec.Command("pdftotext", "-q", "-enc", "UTF-8", f, "-")
+				out, _ := cmd.Output()
+				refCPU += cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+				refPages += bytes.Count(out, []byte("\f"))
+			}
+			runtime.GC()
+			began := selfCPU()
+			for _, f := range batch {
+				pdf, err := os.ReadFile(f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				raw, _, _ := e.Extract(pdf)
+				pages += len(raw)
+			}
+			ourCPU += selfCPU() - began
+		}
+		ours := float64(pages) / ourCPU.Seconds()
+		ref := float64(refPages) / refCPU.Seconds()
+		b.ReportMetric(float64(pages), "pages")
+		b.ReportMetric(ours, "pages/cpu-s")
+		b.ReportMetric(ref, "pdftotext-pages/cpu-s")
+		b.ReportMetric(ours/ref, "x-pdftotext")
+	}
+}
+
 func sum(m map[string]int) (n int) {
 	for _, c := range m {
 		n += c
