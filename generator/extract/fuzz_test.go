@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // checkText asserts what every successful extraction must satisfy.
@@ -193,5 +195,38 @@ func FuzzResult(f *testing.F) {
 			}
 		}
 		decodeResult(raw)
+	})
+}
+
+// normalizeFields is Normalize as it split lines before nextLine.
+func normalizeFields(raw string) string {
+	var b strings.Builder
+	for _, line := range strings.FieldsFunc(raw, func(r rune) bool {
+		return r == '\n' || r == '\r' || r == '\f' || r == '\v' || r == '\u2028' || r == '\u2029'
+	}) {
+		line = cleanLine(norm.NFKC.String(cleanLine(line)))
+		if line == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+// FuzzNormalizeSplit: splitting lines by bytes (nextLine) agrees with
+// strings.FieldsFunc, and runningKey's ASCII path with runningKeyUnicode.
+func FuzzNormalizeSplit(f *testing.F) {
+	f.Add("a\r\nb\u2028\u2029c\n\n\fd\xe2\x80\xe2\x80\xa8e\xe2\x80")
+	f.Add("  Page 3 of 12\t")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := Normalize(s), normalizeFields(s); got != want {
+			t.Fatalf("Normalize(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := runningKey(s), runningKeyUnicode(s); got != want {
+			t.Fatalf("runningKey(%q) = %q, want %q", s, got, want)
+		}
 	})
 }
