@@ -104,17 +104,20 @@
 // DIR --copies 1-16) with testdata/corpus and the shared regulator PDFs,
 // 156 files and 2,467 pages, where two workers start, as a build starts
 // one per core and one per RecycleAfter (100) documents: the fair setting
-// for a nightly build. On a shared 2-core machine (load average 7 to 10,
-// so ±10% from run to run; medians of three runs), one worker, recall
-// 0.9999, zero hangs, peak worker RSS 61 MiB (small) and 75 MiB (large):
+// for a nightly build. On a shared 2-core machine (load average 5 to 10;
+// medians of ten runs, the middle half of which spans ±3%), one worker,
+// recall 0.9999, zero hangs, peak worker RSS 61 MiB (small) and 75 MiB
+// (large):
 //
 //	                         small   large
-//	x-pdftotext (all in)      0.80    0.86
-//	without the worker starts 0.93    0.91
-//	and without the sections  0.95    0.93
+//	x-pdftotext (all in)      0.84    0.91
+//	without the worker starts 0.99    0.97
+//	and without the sections  1.01    0.99
 //
-// BenchmarkEngine (PDFium alone in the test process, the same files and
-// turns) bounds these: 0.88-1.05× pdftotext from run to run. The worker
+// (The code before these figures, measured the same way in alternation:
+// 0.78 and 0.87 all in.) BenchmarkEngine (PDFium alone in the test
+// process, the same files and turns) bounds these: 0.88-1.05× pdftotext
+// from run to run. The worker
 // spends about 90% of its CPU inside PDFium's WebAssembly (a CPU profile of
 // the worker, MIP_EXTRACT_WORKER_PROFILE=file with the test binary as
 // worker: wazero's compiled code shows as runtime._ExternalCode; a test
