@@ -136,13 +136,17 @@
 // long LibreOffice and Ghostscript ones (0.4-0.8×), where FPDFText_LoadPage
 // is up to 80% of the time.
 //
+// Books and manuals are another matter: on pdfcpu v0.15.0's pkg/testdata
+// (47 files, 1,520 pages), measured as above, recall 0.972, 0.69×
+// pdftotext all in, and BenchmarkEngine 0.63×: there PDFium in
+// WebAssembly is itself slower than native poppler, and it misses spaces
+// in tightly kerned text (one book: recall 0.62).
+//
 // Other corpora, measured before the accounting above (pdftotext's
 // processes only, one worker start, the two sides one after the other):
 //
 //   - pdfcpu's real-world test PDFs (86 files, 1,934 pages): recall 0.977,
-//     0.59× pdftotext. PDFium in WebAssembly is slower than native poppler
-//     on large books, and misses spaces in tightly kerned text (one book:
-//     recall 0.62).
+//     0.59× pdftotext.
 //   - go-pdfium's own 142 test PDFs, many malformed or encrypted: zero
 //     hangs; 23 reported broken (18 encrypted with a user password, 5
 //     without a readable trailer or page tree); recall 0.93, where
