@@ -70,10 +70,24 @@ bench:
 bench-incremental:
 	$(GO) test -run '^$$' -bench Incremental -benchtime 1x -timeout 3h -v ./generator/
 
-## bench-pdf: text extraction beside poppler's pdftotext in one run: word recall and pages per CPU-second
-## (MIP_BENCH_PDFS=dir:dir adds folders of PDFs; gen.py --bench DIR in generator/extract/testdata makes some)
+## bench-pdf: text extraction beside poppler's pdftotext in one run: word recall and pages per CPU-second, on
+## two corpora that gen.py makes once in PDFBENCH (it needs LibreOffice, Ghostscript and pdfTeX): small, 27
+## SPC/PIL/PAR-like PDFs, and large, 144 such PDFs with the test corpus and the shared regulator PDFs (156
+## files, about 2,500 pages: two worker starts, as a build starts one per 100 documents);
+## MIP_BENCH_PDFS=dir:dir measures those folders instead
+PDFBENCH ?= /tmp/mip-pdfbench
 bench-pdf:
+ifdef MIP_BENCH_PDFS
 	$(GO) test -run '^$$' -bench 'PDF$$' -benchtime 1x -v ./generator/extract/
+else
+	@test -f $(PDFBENCH)/small/.done || (cd generator/extract/testdata/corpus && \
+		python3 gen.py --bench $(PDFBENCH)/small && touch $(PDFBENCH)/small/.done)
+	@test -f $(PDFBENCH)/large/.done || (cd generator/extract/testdata/corpus && \
+		python3 gen.py --bench $(PDFBENCH)/large --copies 1-16 && touch $(PDFBENCH)/large/.done)
+	MIP_BENCH_PDFS=$(PDFBENCH)/small $(GO) test -run '^$$' -bench 'PDF$$' -benchtime 1x -v ./generator/extract/
+	MIP_BENCH_PDFS=$(PDFBENCH)/large:testdata/corpus:../../../shared/pdfs \
+		$(GO) test -run '^$$' -bench 'PDF$$' -benchtime 1x -v ./generator/extract/
+endif
 
 ## bench-site: pages rendered per second at 20k documents, beside a bare template+minify+write loop
 bench-site:

@@ -13,6 +13,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // checkText asserts what every successful extraction must satisfy.
@@ -166,6 +168,65 @@ func FuzzCacheEntry(f *testing.F) {
 			if _, err := decodeEntry(data); err != nil {
 				t.Fatalf("hit on an entry that does not decode")
 			}
+		}
+	})
+}
+
+// FuzzResult: a result frame's pages and metadata come back as the worker
+// sent them (bad UTF-8 replaced), and no bytes make decodeResult panic.
+func FuzzResult(f *testing.F) {
+	f.Add("Title", "page one\nline", "", "ﬁ\xff\u0002", []byte("\x02{}\x00"))
+	f.Fuzz(func(t *testing.T, title, p1, p2, p3 string, raw []byte) {
+		res := workerResult{Pages: []string{p1, p2, p3}, Meta: Metadata{Title: title, Pages: 3}}
+		b, err := encodeResult(res)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := decodeResult(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Meta.Pages != 3 || len(got.Pages) != 3 {
+			t.Fatalf("got %+v", got)
+		}
+		for i, p := range res.Pages {
+			if want := strings.ToValidUTF8(p, "\uFFFD"); got.Pages[i] != want {
+				t.Errorf("page %d: got %q, want %q", i+1, got.Pages[i], want)
+			}
+		}
+		decodeResult(raw)
+	})
+}
+
+// normalizeFields is Normalize as it split lines before nextLine.
+func normalizeFields(raw string) string {
+	var b strings.Builder
+	for _, line := range strings.FieldsFunc(raw, func(r rune) bool {
+		return r == '\n' || r == '\r' || r == '\f' || r == '\v' || r == '\u2028' || r == '\u2029'
+	}) {
+		line = cleanLine(norm.NFKC.String(cleanLine(line)))
+		if line == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(line)
+	}
+	return b.String()
+}
+
+// FuzzNormalizeSplit: splitting lines by bytes (nextLine) agrees with
+// strings.FieldsFunc, and runningKey's ASCII path with runningKeyUnicode.
+func FuzzNormalizeSplit(f *testing.F) {
+	f.Add("a\r\nb\u2028\u2029c\n\n\fd\xe2\x80\xe2\x80\xa8e\xe2\x80")
+	f.Add("  Page 3 of 12\t")
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := Normalize(s), normalizeFields(s); got != want {
+			t.Fatalf("Normalize(%q) = %q, want %q", s, got, want)
+		}
+		if got, want := runningKey(s), runningKeyUnicode(s); got != want {
+			t.Fatalf("runningKey(%q) = %q, want %q", s, got, want)
 		}
 	})
 }

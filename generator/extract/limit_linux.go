@@ -18,6 +18,20 @@ func prepare(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 }
 
+// pipeSize is what widenPipe asks for: 1 MiB, Linux's default
+// /proc/sys/fs/pipe-max-size, which an unprivileged process may use.
+const pipeSize = 1 << 20
+
+// widenPipe makes a pipe hold pipeSize bytes instead of 64 KiB, if the
+// system lets it (best effort: a narrow pipe only costs more wake-ups).
+func widenPipe(f *os.File) {
+	if rc, err := f.SyscallConn(); err == nil {
+		rc.Control(func(fd uintptr) {
+			unix.FcntlInt(fd, unix.F_SETPIPE_SZ, pipeSize)
+		})
+	}
+}
+
 // limitMemory sets a ready worker's address-space limit (RLIMIT_AS) to its
 // current size plus extra bytes and returns the limit. A Go program with
 // PDFium loaded already holds about 1.4 GiB of address space it mostly never

@@ -10,6 +10,8 @@ import (
 
 func prepare(cmd *exec.Cmd) {}
 
+func widenPipe(f *os.File) {}
+
 // limitMemory is a no-op where RLIMIT_AS cannot be set on another process;
 // the worker's WebAssembly memory cap and Go memory limit still apply.
 func limitMemory(pid int, extra uint64) (uint64, error) { return 0, nil }

@@ -24,10 +24,9 @@ import (
 func Normalize(raw string) string {
 	var b strings.Builder
 	b.Grow(len(raw))
-	lines := strings.FieldsFunc(raw, func(r rune) bool {
-		return r == '\n' || r == '\r' || r == '\f' || r == '\v' || r == '\u2028' || r == '\u2029'
-	})
-	for _, line := range lines {
+	for rest := raw; rest != ""; {
+		var line string
+		line, rest = nextLine(rest)
 		// Clean before NFKC, so that dropping a character cannot leave
 		// combining marks out of canonical order, and after, for what NFKC
 		// turns into spaces.
@@ -41,6 +40,35 @@ func Normalize(raw string) string {
 		b.WriteString(line)
 	}
 	return b.String()
+}
+
+// nextLine returns the text of s up to its first line end (CR, LF, FF,
+// VT, U+2028, U+2029) and what follows that run of line ends. It splits
+// as strings.FieldsFunc would, by bytes (the line ends that are not ASCII
+// are E2 80 A8 and E2 80 A9 in UTF-8).
+func nextLine(s string) (line, rest string) {
+	isEnd := func(i int) int { // the length of the line end at i, or 0
+		switch c := s[i]; {
+		case c == '\n' || c == '\r' || c == '\f' || c == '\v':
+			return 1
+		case c == 0xe2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xa8 || s[i+2] == 0xa9):
+			return 3
+		}
+		return 0
+	}
+	i := 0
+	for i < len(s) && isEnd(i) == 0 {
+		i++
+	}
+	j := i
+	for j < len(s) {
+		n := isEnd(j)
+		if n == 0 {
+			break
+		}
+		j += n
+	}
+	return s[:i], s[j:]
 }
 
 // cleanLine applies the character rules of Normalize to one line.

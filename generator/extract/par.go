@@ -15,6 +15,20 @@ var (
 	tocLine       = regexp.MustCompile(`\.{4,}|…{2,}|\s\d{1,3}$`)
 )
 
+// parFirstWords are the first words of parUnnumbered, which is tried only
+// on lines that start with one.
+var parFirstWords = map[string]bool{"LAY": true, "SCIENTIFIC": true, "TABLE": true, "STEPS": true,
+	"ANNEX": true, "ANNEXES": true, "SUMMARY": true, "PATIENT": true, "LABELLING": true}
+
+// leadLetters is the run of ASCII letters s starts with.
+func leadLetters(s string) string {
+	i := 0
+	for i < len(s) && (s[i]|0x20 >= 'a' && s[i]|0x20 <= 'z') {
+		i++
+	}
+	return s[:i]
+}
+
 func parSections(lines []line) []Section {
 	type hit struct {
 		line, n   int
@@ -28,9 +42,12 @@ func parSections(lines []line) []Section {
 		if !strings.ContainsRune("IVX0123456789LSTAPlstap", rune(t[0])) {
 			continue // no PAR heading starts so (see the patterns)
 		}
-		if parUnnumbered.MatchString(t) {
+		if parFirstWords[strings.ToUpper(leadLetters(t))] && parUnnumbered.MatchString(t) {
 			hits = append(hits, hit{line: i, n: 1, text: t})
 			continue
+		}
+		if !strings.ContainsRune("IVX0123456789", rune(t[0])) {
+			continue // not parNumbered either
 		}
 		if tocLine.MatchString(t) {
 			continue // a contents entry: "II QUALITY ASPECTS ....... 5"

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -114,6 +113,9 @@ type Pool struct {
 	all   []*slot
 	shut  bool
 	stats Stats
+	// retiring counts recycled workers still finishing, for Close to
+	// wait for (and Stats to count them).
+	retiring sync.WaitGroup
 }
 
 // Stats count what a pool's workers did.
@@ -245,12 +247,13 @@ func (p *Pool) run(ctx context.Context, pdf []byte) (workerResult, error) {
 		p.mu.Lock()
 		p.stats.Recycled++
 		p.mu.Unlock()
-		go w.stop()
+		p.retiring.Go(w.stop)
 	}
 	return res, nil
 }
 
-// Close stops every worker. Extract calls after Close fail.
+// Close stops every worker, recycled ones included, and waits for them.
+// Extract calls after Close fail.
 func (p *Pool) Close() error {
 	p.mu.Lock()
 	p.shut = true
@@ -263,13 +266,14 @@ func (p *Pool) Close() error {
 		}
 		defer func() { p.slots <- s }()
 	}
+	p.retiring.Wait()
 	return nil
 }
 
 // worker is one running worker process.
 type worker struct {
 	cmd    *exec.Cmd
-	stdin  io.WriteCloser
+	stdin  *os.File
 	in     *bufio.Writer
 	out    *bufio.Reader
 	stderr *tail
@@ -280,23 +284,37 @@ type worker struct {
 func (p *Pool) start(ctx context.Context) (*worker, error) {
 	cmd := exec.Command(p.opts.Command[0], p.opts.Command[1:]...)
 	prepare(cmd)
-	stdin, err := cmd.StdinPipe()
+	// Pipes made here rather than by cmd.StdinPipe, to be widened: a
+	// document or a result then passes in a few writes instead of one
+	// per 64 KiB, each waking the reader.
+	childIn, stdin, err := pipe()
 	if err != nil {
 		return nil, err
 	}
-	stdout, err := cmd.StdoutPipe()
+	stdout, childOut, err := pipe()
 	if err != nil {
+		stdin.Close()
+		childIn.Close()
 		return nil, err
 	}
+	cmd.Stdin, cmd.Stdout = childIn, childOut
 	w := &worker{cmd: cmd, stdin: stdin, in: bufio.NewWriter(stdin), out: bufio.NewReader(stdout),
 		stderr: &tail{max: 4096}, exited: make(chan struct{})}
 	cmd.Stderr = w.stderr
 	began := time.Now()
-	if err := cmd.Start(); err != nil {
+	err = cmd.Start()
+	childIn.Close() // the worker's ends, now the worker's alone
+	childOut.Close()
+	if err != nil {
+		stdin.Close()
+		stdout.Close()
 		return nil, fmt.Errorf("start extract worker: %w", err)
 	}
 	go func() {
 		cmd.Wait()
+		// As cmd.Wait does with the pipes it makes.
+		stdin.Close()
+		stdout.Close()
 		rss := peakRSS(cmd.ProcessState)
 		p.mu.Lock()
 		p.stats.PeakRSS = max(p.stats.PeakRSS, rss)
@@ -348,6 +366,16 @@ func (p *Pool) start(ctx context.Context) (*worker, error) {
 	return w, nil
 }
 
+// pipe returns the two ends of a pipe, widened where the system allows
+// (see widenPipe).
+func pipe() (r, w *os.File, err error) {
+	r, w, err = os.Pipe()
+	if err == nil {
+		widenPipe(w)
+	}
+	return r, w, err
+}
+
 // do sends one document and waits for its result, at most timeout.
 func (w *worker) do(ctx context.Context, pdf []byte, timeout time.Duration) (workerResult, error) {
 	type answer struct {
@@ -368,7 +396,7 @@ func (w *worker) do(ctx context.Context, pdf []byte, timeout time.Duration) (wor
 		case kind != frameResult:
 			a.err = fmt.Errorf("worker sent %q, want a result", kind)
 		default:
-			a.err = json.Unmarshal(payload, &a.res)
+			a.res, a.err = decodeResult(payload)
 		}
 		ch <- a
 	}()

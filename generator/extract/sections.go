@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Section is one part of a document's structure.
@@ -107,6 +108,36 @@ func bodyLines(pages []string) []line {
 // runningKey is a line with digits replaced by '#', lower-cased, spaces
 // collapsed: "Page 3 of 12" and "Page 4 of 12" have the same key.
 func runningKey(s string) string {
+	s = strings.TrimSpace(s)
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return runningKeyUnicode(s)
+		}
+	}
+	b := make([]byte, 0, len(s))
+	space := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			c = '#'
+		case c == ' ' || c >= '\t' && c <= '\r':
+			space = true
+			continue
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		if space && len(b) > 0 {
+			b = append(b, ' ')
+		}
+		space = false
+		b = append(b, c)
+	}
+	return string(b)
+}
+
+// runningKeyUnicode is runningKey for any text.
+func runningKeyUnicode(s string) string {
 	var b strings.Builder
 	space := false
 	for _, r := range strings.TrimSpace(s) {

@@ -209,3 +209,48 @@ func TestSectionsPAR(t *testing.T) {
 		t.Errorf("II text %q", secs[3].Text)
 	}
 }
+
+// splitNumberPattern is splitNumber as the pattern numbered says.
+func splitNumberPattern(s string) (num, rest string) {
+	m := numbered.FindStringSubmatch(strings.ToLower(s))
+	if m == nil {
+		return "", s
+	}
+	num = m[1]
+	if m[2] != "" {
+		num += "." + m[2]
+	}
+	return num, strings.TrimSpace(s[len(s)-len(m[3]):])
+}
+
+// FuzzSplitNumber: the hand-written splitNumber agrees with the pattern
+// (on lines that keep their length when lower-cased, where the pattern's
+// rest is where it says).
+func FuzzSplitNumber(f *testing.F) {
+	for _, s := range []string{"4.1 Therapeutic indications", "4.1Therapeutic", "10. DATE", "12 .3 x", "1.2x", "123 abc",
+		"4 , 5 x", "4.\nx", "4\n x\ny", "Section 4.1 Posology", "SECTION\t6:", "section", "5)", "6:", "7", "4. 1 x", "Store below 25"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if len(strings.ToLower(s)) != len(s) {
+			t.Skip()
+		}
+		n1, r1 := splitNumber(s)
+		n2, r2 := splitNumberPattern(s)
+		if n1 != n2 || r1 != r2 {
+			t.Fatalf("splitNumber(%q) = %q, %q; the pattern says %q, %q", s, n1, r1, n2, r2)
+		}
+	})
+}
+
+// FuzzMatchKey: the ASCII path of matchKey agrees with matchKeyUnicode.
+func FuzzMatchKey(f *testing.F) {
+	for _, s := range []string{"Marketing Authorization Holder", "  4.6 Fertility, pregnancy & lactation ", "&", "a&&b", "AUTHORIZ&ATION", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := matchKey(s), matchKeyUnicode(s); got != want {
+			t.Fatalf("matchKey(%q) = %q, want %q", s, got, want)
+		}
+	})
+}

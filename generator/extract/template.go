@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // A heading of a template: its canonical number and the ways its title is
@@ -57,28 +58,148 @@ var pilHeadings = []heading{
 }
 
 // numbered splits a heading line into its number ("4.1"; "" if none) and
-// the rest.
+// the rest. splitNumber does the same by hand, for speed (it sees every
+// line of every document); the pattern stays as its specification, and for
+// the rare line starting "section" (in any case).
 var numbered = regexp.MustCompile(`^(?:section\s+)?(\d{1,2})(?:\s?[.,]\s?(\d))?(?:[.):]|\s|$)\s*(.*)$`)
 
 func splitNumber(s string) (num, rest string) {
-	if s == "" || !(s[0] >= '0' && s[0] <= '9' || s[0] == 's' || s[0] == 'S') {
-		return "", s // the common case, without the regexp
-	}
-	m := numbered.FindStringSubmatch(strings.ToLower(s))
-	if m == nil {
+	if s == "" {
 		return "", s
 	}
-	num = m[1]
-	if m[2] != "" {
-		num += "." + m[2]
+	switch c := s[0]; {
+	case c >= '0' && c <= '9':
+		return splitDigits(s)
+	case c == 's' || c == 'S':
+		// "section 4.1": the pattern, on the lower-cased line, as before
+		// (non-ASCII letters may lower-case to ASCII ones). A line whose
+		// next six bytes are ASCII and not "ection" cannot match.
+		if len(s) < 7 {
+			return "", s
+		}
+		for i := 1; i < 7; i++ {
+			if c := s[i]; c < utf8.RuneSelf && c|0x20 != "section"[i] {
+				return "", s
+			}
+		}
+		m := numbered.FindStringSubmatch(strings.ToLower(s))
+		if m == nil {
+			return "", s
+		}
+		num = m[1]
+		if m[2] != "" {
+			num += "." + m[2]
+		}
+		// Keep the original case of the rest.
+		return num, strings.TrimSpace(s[len(s)-len(m[3]):])
 	}
-	// Keep the original case of the rest.
-	return num, strings.TrimSpace(s[len(s)-len(m[3]):])
+	return "", s // no number, no "section": the common case
+}
+
+// splitDigits is numbered on a line starting with a digit, in the
+// pattern's order of preference: two digits before one, the ".1" part
+// taken before left out.
+func splitDigits(s string) (num, rest string) {
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+	isDigit := func(c byte) bool { return c >= '0' && c <= '9' }
+	at := func(i int) byte { // 0 past the end
+		if i < len(s) {
+			return s[i]
+		}
+		return 0
+	}
+	// end returns where the rest starts if a number ends at i, or -1.
+	end := func(i int) int {
+		switch c := at(i); {
+		case i == len(s):
+			return i
+		case c == '.' || c == ')' || c == ':' || isSpace(c):
+			return i + 1
+		}
+		return -1
+	}
+	for nd := 2; nd >= 1; nd-- {
+		if nd > len(s) || !isDigit(s[nd-1]) {
+			continue
+		}
+		// With a second part: \s?[.,]\s?(\d).
+		i := nd
+		if isSpace(at(i)) && (at(i+1) == '.' || at(i+1) == ',') {
+			i++
+		}
+		if c := at(i); c == '.' || c == ',' {
+			i++
+			if isSpace(at(i)) && isDigit(at(i+1)) {
+				i++
+			}
+			if isDigit(at(i)) {
+				if r := end(i + 1); r >= 0 {
+					return restOf(s, r, s[:nd]+"."+s[i:i+1])
+				}
+			}
+		}
+		if r := end(nd); r >= 0 {
+			return restOf(s, r, s[:nd])
+		}
+	}
+	return "", s
+}
+
+// restOf finishes splitDigits: the rest from r with its spaces trimmed; no
+// match if a newline is left in it after the leading spaces (the pattern's
+// "." and "$" do not pass one).
+func restOf(s string, r int, num string) (string, string) {
+	rest := strings.TrimLeft(s[r:], " \t\n\f\r")
+	if strings.IndexByte(rest, '\n') >= 0 {
+		return "", s
+	}
+	return num, strings.TrimSpace(rest)
 }
 
 // matchKey normalises text for comparing titles: lower case, "&" as "and",
 // -ization as -isation, punctuation as spaces, spaces collapsed.
 func matchKey(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return matchKeyUnicode(s)
+		}
+	}
+	// ASCII, in one pass: the runs of letters and digits are those of
+	// matchKeyUnicode, so "authoriz" can be replaced at the end.
+	b := make([]byte, 0, len(s)+8)
+	space := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '&':
+			if !space {
+				b = append(b, ' ')
+			}
+			b = append(b, "and "...)
+			space = true
+		case c >= 'A' && c <= 'Z':
+			c += 'a' - 'A'
+			fallthrough
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9':
+			b = append(b, c)
+			space = false
+		case !space:
+			b = append(b, ' ')
+			space = true
+		}
+	}
+	if space && len(b) > 0 {
+		b = b[:len(b)-1]
+	}
+	key := string(b)
+	if strings.Contains(key, "authoriz") {
+		key = strings.ReplaceAll(key, "authoriz", "authoris")
+	}
+	return key
+}
+
+// matchKeyUnicode is matchKey for any text.
+func matchKeyUnicode(s string) string {
 	s = strings.ToLower(s)
 	s = strings.ReplaceAll(s, "&", " and ")
 	s = strings.ReplaceAll(s, "authoriz", "authoris")

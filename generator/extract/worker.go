@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strings"
+	"unicode/utf8"
 )
 
 // The protocol between the pool and a worker process is a sequence of frames
@@ -16,7 +18,7 @@ import (
 // length, then the payload.
 //
 //	pool → worker: frameConfig (JSON workerConfig), then any number of frameDoc (PDF bytes)
-//	worker → pool: frameReady once the engine is up, then one frameResult (JSON workerResult) per frameDoc
+//	worker → pool: frameReady once the engine is up, then one frameResult (see encodeResult) per frameDoc
 const (
 	frameConfig = 'c'
 	frameDoc    = 'd'
@@ -36,7 +38,8 @@ type workerConfig struct {
 }
 
 type workerResult struct {
-	Pages []string `json:"pages"`
+	// Pages travel after the JSON, as raw text (see encodeResult).
+	Pages []string `json:"-"`
 	Meta  Metadata `json:"meta"`
 	// Broken, when set, says why the document could not be read.
 	Broken string `json:"broken,omitempty"`
@@ -72,6 +75,65 @@ func readFrame(r io.Reader) (byte, []byte, error) {
 		return 0, nil, fmt.Errorf("short frame: %w", err)
 	}
 	return hdr[0], buf, nil
+}
+
+// encodeResult lays out a result frame's payload: the length of the JSON of
+// res (a uvarint), that JSON (metadata, or why the document is broken), then
+// each page's text as a uvarint length and the bytes. Pages are most of a
+// result; as raw bytes they cost a copy, where JSON cost an escaping pass
+// on each side.
+func encodeResult(res workerResult) ([]byte, error) {
+	head, err := json.Marshal(res)
+	if err != nil {
+		return nil, err
+	}
+	n := binary.MaxVarintLen64 + len(head)
+	for _, p := range res.Pages {
+		n += binary.MaxVarintLen64 + len(p)
+	}
+	out := make([]byte, 0, n)
+	out = binary.AppendUvarint(out, uint64(len(head)))
+	out = append(out, head...)
+	for _, p := range res.Pages {
+		out = binary.AppendUvarint(out, uint64(len(p)))
+		out = append(out, p...)
+	}
+	return out, nil
+}
+
+// decodeResult reads what encodeResult wrote. Page text that is not valid
+// UTF-8 (the engine should not produce it) has the bad bytes replaced by
+// U+FFFD, which Normalize then drops.
+func decodeResult(b []byte) (workerResult, error) {
+	var res workerResult
+	field := func() ([]byte, error) {
+		n, k := binary.Uvarint(b)
+		if k <= 0 || n > uint64(len(b)-k) {
+			return nil, errors.New("malformed result frame")
+		}
+		f := b[k : k+int(n)]
+		b = b[k+int(n):]
+		return f, nil
+	}
+	head, err := field()
+	if err != nil {
+		return res, err
+	}
+	if err := json.Unmarshal(head, &res); err != nil {
+		return res, err
+	}
+	for len(b) > 0 {
+		p, err := field()
+		if err != nil {
+			return res, err
+		}
+		s := string(p)
+		if !utf8.ValidString(s) {
+			s = strings.ToValidUTF8(s, "\uFFFD")
+		}
+		res.Pages = append(res.Pages, s)
+	}
+	return res, nil
 }
 
 // ServeWorker is the worker side of the pool: it reads a configuration and
@@ -145,7 +207,7 @@ func serve(eng Engine, r io.Reader, w *bufio.Writer) error {
 		} else {
 			res.Pages, res.Meta = pages, meta
 		}
-		out, err := json.Marshal(res)
+		out, err := encodeResult(res)
 		if err != nil {
 			return err
 		}

@@ -5,7 +5,9 @@ adding its own kind of layout noise. Needs the Debian packages
 libreoffice-writer-nogui, ghostscript and texlive-latex-base; the PDFs are
 committed so that the tests need none of them. Run from this directory:
 python3 gen.py; python3 gen.py --bench DIR writes longer documents for
-BenchmarkPDF to DIR instead."""
+BenchmarkPDF to DIR instead (each source repeated 3, 6 and 12 times, or as
+many times as --copies says: "--copies 1-16" makes 144 PDFs, a corpus large
+enough for a worker to be recycled as in a nightly build)."""
 
 import html, os, shutil, subprocess, tempfile
 
@@ -144,8 +146,12 @@ def bench(out_dir, copies=(3, 6, 12)):
 
 if __name__ == "__main__":
     import sys
-    if len(sys.argv) == 3 and sys.argv[1] == "--bench":
-        bench(os.path.abspath(sys.argv[2]))
+    if len(sys.argv) in (3, 5) and sys.argv[1] == "--bench":
+        copies = (3, 6, 12)
+        if len(sys.argv) == 5 and sys.argv[3] == "--copies":
+            lo, _, hi = sys.argv[4].partition("-")
+            copies = range(int(lo), int(hi or lo) + 1)
+        bench(os.path.abspath(sys.argv[2]), copies)
         sys.exit(0)
     pdftex("spc.txt", "spc-pdftex.pdf", "Examplamol 500 mg -- Summary of Product Characteristics")
     libreoffice("spc.txt", "spc-libreoffice.pdf", drop_numbers=("4.1", "4.9", "6.3", "10"))
