@@ -243,12 +243,24 @@ func Write(dir string, prev *Manifest) error {
 }
 
 // WriteManifest writes m as dir/_manifest.json, all at once: a reader sees
-// the old manifest, none, or the whole new one.
+// the old manifest, none, or the whole new one. It is compact JSON with one
+// file per line, for diffs.
 func WriteManifest(dir string, m *Manifest) error {
-	data, err := json.MarshalIndent(m, "", " ")
-	if err != nil {
-		return err
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, "{\"version\":%d,\"files\":[", m.Version)
+	for i, e := range m.Files {
+		line, err := json.Marshal(e)
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		buf.WriteString("\n")
+		buf.Write(line)
 	}
+	buf.WriteString("\n]}")
+	data := buf.Bytes()
 	f, err := os.CreateTemp(dir, ".tmp-manifest-*")
 	if err != nil {
 		return fmt.Errorf("manifest: %w", err)

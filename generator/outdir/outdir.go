@@ -224,16 +224,40 @@ func (w *Writer) LinkFile(name, src string) error {
 	return nil
 }
 
-// Import puts every file below dir in the new output under prefix, as
-// WriteFile would, and removes dir.
+// Import moves every file below dir into the new output under prefix, as
+// WriteFile would put its bytes: a file the spare or the live tree already
+// holds is left there (or linked), any other is renamed into place, not
+// copied. dir must be on the output's file system (see TempDir); it is
+// removed.
 func (w *Writer) Import(prefix, dir string) error {
 	defer os.RemoveAll(dir)
 	return filepathWalk(dir, func(rel string) error {
-		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+		src := filepath.Join(dir, filepath.FromSlash(rel))
+		name := path.Join(prefix, rel)
+		if err := checkName(name); err != nil {
+			return err
+		}
+		e, err := hashFile(src, name)
 		if err != nil {
 			return err
 		}
-		return w.WriteFile(path.Join(prefix, rel), data)
+		same := func(o manifest.Entry) bool { return o.Size == e.Size && o.SHA256 == e.SHA256 && o.MD5 != "" }
+		if o, ok := lookup(w.had, name); ok && same(o) {
+			w.keep(o)
+			return nil
+		}
+		if o, ok := lookup(w.live, name); ok && same(o) {
+			if ok, err := w.linkLive(name, o); ok || err != nil {
+				return err
+			}
+		}
+		if err := w.put(name, false, func(tmp string) error { return os.Rename(src, filepath.Join(w.spare, tmp)) }); err != nil {
+			return err
+		}
+		e.Class = manifest.Classify(name)
+		w.record(e)
+		w.written.Add(1)
+		return nil
 	})
 }
 

@@ -139,7 +139,7 @@ func tree(t *testing.T, dir string) map[string][]byte {
 	return files
 }
 
-var manifestKey = regexp.MustCompile(`,\s*"key": "[0-9a-f]*"`)
+var manifestKey = regexp.MustCompile(`,\s*"key":\s*"[0-9a-f]*"`)
 
 func sameTree(t *testing.T, what string, got, want map[string][]byte) {
 	t.Helper()
