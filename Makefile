@@ -73,7 +73,7 @@ bench-incremental:
 ## bench-pdf: text extraction beside poppler's pdftotext in one run: word recall and pages per CPU-second, on
 ## two corpora that gen.py makes once in PDFBENCH (it needs LibreOffice, Ghostscript and pdfTeX): small, 27
 ## SPC/PIL/PAR-like PDFs, and large, 144 such PDFs with the test corpus and the shared regulator PDFs (156
-## files, about 2,500 pages: two worker starts, as a build starts one per 100 documents);
+## files, about 2,500 pages: two worker starts, one per worker as in a build);
 ## MIP_BENCH_PDFS=dir:dir measures those folders instead
 PDFBENCH ?= /tmp/mip-pdfbench
 bench-pdf:
