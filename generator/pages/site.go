@@ -81,10 +81,46 @@ type homeData struct {
 	Products, Documents, Substances int
 }
 
+// Page data holds only what its template shows: a page's key hashes its
+// data, so a page is rendered again only when something it shows changed,
+// and the key costs little to compute.
+
 type letterData struct {
 	Letter     string
 	Letters    []letterLink
-	Substances []*catalogue.SubstanceView
+	Substances []substanceRow
+}
+
+// substanceRow is a substance as an A–Z letter page lists it.
+type substanceRow struct {
+	ID, Name            string
+	Products, Documents int
+}
+
+func substanceRows(ss []*catalogue.SubstanceView) []substanceRow {
+	rows := make([]substanceRow, len(ss))
+	for i, s := range ss {
+		rows[i] = substanceRow{ID: s.ID, Name: s.Name, Products: len(s.Products), Documents: s.Documents}
+	}
+	return rows
+}
+
+// productRow is a product as a substance's page lists it.
+type productRow struct {
+	ID, Name, Holder string
+	Licences         []string // display forms
+	Documents        int      // current
+}
+
+func productRows(ps []*catalogue.ProductView) []productRow {
+	rows := make([]productRow, len(ps))
+	for i, p := range ps {
+		rows[i] = productRow{ID: p.ID, Name: p.Name, Holder: p.Holder, Documents: len(p.Current)}
+		for _, l := range p.Licences {
+			rows[i].Licences = append(rows[i].Licences, l.Display)
+		}
+	}
+	return rows
 }
 
 // substancePageSize is how many products a substance's page lists.
@@ -101,8 +137,9 @@ func substancePage(id string, n int) string {
 }
 
 type substanceData struct {
-	*catalogue.SubstanceView
-	Products    []*catalogue.ProductView // this page's
+	ID, Name    string
+	Documents   int          // current documents of all its products
+	Products    []productRow // this page's
 	Total       int
 	First, Last int            // this page's products, counting from 1
 	Pagination  map[string]any // nil when there is one page
@@ -209,7 +246,7 @@ func writeHTML(out *output, r *renderer, c *catalogue.Catalogue, v *catalogue.Vi
 	for _, l := range v.Letters {
 		p := &page{Path: letterURL(l), Title: "Active substances beginning with " + l, Nav: "a-z", HeaderSearch: true,
 			Crumbs: []crumb{homeCrumb, azCrumb},
-			Data:   letterData{Letter: l, Letters: strip(v, l), Substances: v.ByLetter[l]}}
+			Data:   letterData{Letter: l, Letters: strip(v, l), Substances: substanceRows(v.ByLetter[l])}}
 		if err := r.write(out, "letter", p); err != nil {
 			return err
 		}
@@ -233,7 +270,7 @@ func writeHTML(out *output, r *renderer, c *catalogue.Catalogue, v *catalogue.Vi
 					{"application/json", "/api/v1/substances/" + s.ID + ".json", s.Name + " as JSON"},
 					{"application/atom+xml", "/feeds/substances/" + s.ID + ".atom", "Changes to medicines containing " + s.Name},
 				},
-				Data: substanceData{SubstanceView: s, Products: s.Products[first:last], Total: len(s.Products), First: first + 1, Last: last,
+				Data: substanceData{ID: s.ID, Name: s.Name, Documents: s.Documents, Products: productRows(s.Products[first:last]), Total: len(s.Products), First: first + 1, Last: last,
 					Pagination: pagination(n, pages, func(k int) string { return substancePage(s.ID, k) })}}
 			if n == 1 {
 				p.JSONLD = map[string]any{"@context": "https://schema.org", "@type": "Substance", "name": s.Name, "url": o.BaseURL + "/substances/" + s.ID + "/"}
