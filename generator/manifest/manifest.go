@@ -103,6 +103,9 @@ var immutableDirs = []string{"search/idx/"}
 // IsDocument reports whether p is a document PDF at its content address,
 // returning the sha256 its name claims.
 func IsDocument(p string) (sha string, ok bool) {
+	if !strings.HasPrefix(p, "docs/") {
+		return "", false
+	}
 	m := documentRE.FindStringSubmatch(p)
 	if m == nil {
 		return "", false
@@ -116,17 +119,24 @@ func ClaimedHash(p string) (string, bool) {
 	if sha, ok := IsDocument(p); ok {
 		return sha, true
 	}
-	if m := hashedRE.FindStringSubmatch(path.Base(p)); m != nil {
+	if base := path.Base(p); strings.Count(base, ".") < 2 {
+		return "", false // no room for name.<hex>.ext
+	} else if m := hashedRE.FindStringSubmatch(base); m != nil {
 		return m[1], true
 	}
 	return "", false
+}
+
+// mayBeFeed is a cheap test that p could match feedRE.
+func mayBeFeed(p string) bool {
+	return strings.Contains(p, "feed") || strings.Contains(p, "atom") || strings.Contains(p, "rss")
 }
 
 // Classify gives the class of the file at p.
 func Classify(p string) Class {
 	base := path.Base(p)
 	switch {
-	case rootFiles[p], sitemapRE.MatchString(base), feedRE.MatchString(p),
+	case rootFiles[p], strings.HasPrefix(base, "sitemap") && sitemapRE.MatchString(base), mayBeFeed(p) && feedRE.MatchString(p),
 		base == "manifest.json", strings.HasSuffix(base, ".webmanifest"):
 		return Root
 	}

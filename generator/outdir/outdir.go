@@ -95,13 +95,19 @@ func Begin(out string) (*Writer, error) {
 		}
 	}
 	w := &Writer{out: out, spare: SpareName(out), entries: map[string]manifest.Entry{}}
+	// The two manifests are large (a line per file): read them at once.
+	var spareErr error
+	var wg sync.WaitGroup
+	wg.Go(func() { w.had, spareErr = manifest.Read(w.spare) })
 	if m, err := manifest.Read(out); err == nil {
 		w.live = m
 	}
-	if m, err := manifest.Read(w.spare); err == nil {
-		w.had = m
-	} else if err := os.RemoveAll(w.spare); err != nil {
-		return nil, fmt.Errorf("clear the spare output tree: %w", err)
+	wg.Wait()
+	if spareErr != nil {
+		w.had = nil
+		if err := os.RemoveAll(w.spare); err != nil {
+			return nil, fmt.Errorf("clear the spare output tree: %w", err)
+		}
 	}
 	if err := os.MkdirAll(w.spare, 0o755); err != nil {
 		return nil, fmt.Errorf("make output directory: %w", err)

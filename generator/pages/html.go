@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
+	"time"
 
 	"mip/generator/catalogue"
 )
@@ -140,7 +141,26 @@ func statusTag(status string) template.HTML {
 // docGroup is the current documents of one type.
 type docGroup struct {
 	Type string
-	Docs []*catalogue.Document
+	Docs []docRow
+}
+
+// docRow is a document as a page shows it.
+type docRow struct {
+	SHA256, Title, Type, Status string
+	Created                     time.Time
+	File                        string // FileLabel
+}
+
+func rowOf(d *catalogue.Document) docRow {
+	return docRow{SHA256: d.SHA256, Title: d.Title, Type: d.Type, Status: d.Status, Created: d.Created, File: FileLabel(d)}
+}
+
+func rowsOf(ds []*catalogue.Document) []docRow {
+	out := make([]docRow, len(ds))
+	for i, d := range ds {
+		out[i] = rowOf(d)
+	}
+	return out
 }
 
 func groups(ds []*catalogue.Document) []docGroup {
@@ -149,7 +169,7 @@ func groups(ds []*catalogue.Document) []docGroup {
 		if len(out) == 0 || out[len(out)-1].Type != d.Type {
 			out = append(out, docGroup{Type: d.Type})
 		}
-		out[len(out)-1].Docs = append(out[len(out)-1].Docs, d)
+		out[len(out)-1].Docs = append(out[len(out)-1].Docs, rowOf(d))
 	}
 	return out
 }

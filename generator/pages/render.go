@@ -187,13 +187,12 @@ type renderer struct {
 
 func newRenderer(a *assetSet) (*renderer, error) {
 	funcs := template.FuncMap{
-		"attrs":     attrs,
-		"dict":      dict,
-		"asset":     a.ref,
-		"fileLabel": FileLabel,
-		"date":      displayDate,
-		"isoDate":   isoDate,
-		"typeName":  func(t string) string { return typeNames[t] },
+		"attrs":    attrs,
+		"dict":     dict,
+		"asset":    a.ref,
+		"date":     displayDate,
+		"isoDate":  isoDate,
+		"typeName": func(t string) string { return typeNames[t] },
 		"plural": func(n int, one, many string) string {
 			if n == 1 {
 				return fmt.Sprintf("%d %s", n, one)

@@ -174,13 +174,19 @@ func pagination(cur, n int, href func(int) string) map[string]any {
 }
 
 type productData struct {
-	Product *catalogue.ProductView
+	Product productRowFull
 	Facts   []any
-	Groups  []docGroup
+	Groups  []docGroup // its current documents by type
+}
+
+// productRowFull is a product as its own page shows it.
+type productRowFull struct {
+	ID, Name, Status string
+	Current, History []docRow
 }
 
 type documentData struct {
-	Doc            *catalogue.Document
+	Doc            docRow
 	Heading        string // the medicines it is for
 	Facts          []any
 	SupersededHTML any
@@ -293,14 +299,15 @@ func writeHTML(out *output, r *renderer, c *catalogue.Catalogue, v *catalogue.Vi
 			Crumbs:     productCrumbs(pv),
 			Alternates: []alternate{{"application/json", "/api/v1/products/" + pv.ID + ".json", pv.Name + " as JSON"}},
 			JSONLD:     productLD(pv, o.BaseURL),
-			Data:       productData{Product: pv, Facts: productFacts(pv), Groups: groups(pv.Current)}}
+			Data: productData{Product: productRowFull{ID: pv.ID, Name: pv.Name, Status: pv.Status, Current: rowsOf(pv.Current), History: rowsOf(pv.History)},
+				Facts: productFacts(pv), Groups: groups(pv.Current)}}
 		return r.write(out, "product", p)
 	}); err != nil {
 		return err
 	}
 	return parallel(len(v.Documents), o.Workers, func(i int) error {
 		d := v.Documents[i]
-		dd := &documentData{Doc: d, Heading: documentHeading(c, d), Facts: documentFacts(c, d), SupersededHTML: supersededHTML(c, d)}
+		dd := &documentData{Doc: rowOf(d), Heading: documentHeading(c, d), Facts: documentFacts(c, d), SupersededHTML: supersededHTML(c, d)}
 		p := &page{Path: "/documents/" + d.SHA256 + "/", Title: dd.Heading + ": " + typeNames[d.Type] + " (" + d.Type + ") of " + displayDate(d.Created),
 			Nav: "a-z", HeaderSearch: true, Crumbs: docCrumbs(c, d),
 			Alternates: []alternate{{"application/json", "/api/v1/documents/" + d.SHA256 + ".json", "This document as JSON"}},
