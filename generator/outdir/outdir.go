@@ -33,6 +33,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"os"
 	"path"
@@ -63,7 +64,9 @@ type Writer struct {
 	live       *manifest.Manifest
 	had        *manifest.Manifest // what the spare held when the build began
 
-	made    sync.Map // directories known to exist in the spare
+	made    sync.Map       // directories known to exist in the spare
+	names   [64]sync.Mutex // one name is put by one call at a time
+	tmps    atomic.Int64   // temporary names made
 	mu      sync.Mutex
 	entries map[string]manifest.Entry // the new output, by path
 
@@ -153,10 +156,11 @@ func (w *Writer) WriteKeyed(name, key string, data []byte) error {
 	if err := checkName(name); err != nil {
 		return err
 	}
+	defer w.lock(name)()
 	sum := sha256.Sum256(data)
 	sha := hex.EncodeToString(sum[:])
 	same := func(e manifest.Entry) bool { return e.Size == int64(len(data)) && e.SHA256 == sha && e.MD5 != "" }
-	if e, ok := lookup(w.had, name); ok && same(e) {
+	if e, ok := w.spareHas(name); ok && same(e) {
 		e.Key = key
 		w.keep(e)
 		return nil
@@ -167,7 +171,7 @@ func (w *Writer) WriteKeyed(name, key string, data []byte) error {
 			return err
 		}
 	}
-	if err := w.put(name, false, func(tmp string) error { return w.root.WriteFile(tmp, data, 0o644) }); err != nil {
+	if err := w.put(name, func(tmp string) error { return w.create(tmp, data) }); err != nil {
 		return err
 	}
 	m := md5.Sum(data)
@@ -184,7 +188,8 @@ func (w *Writer) Reuse(name, key string) (bool, error) {
 	if key == "" || checkName(name) != nil {
 		return false, nil
 	}
-	if e, ok := lookup(w.had, name); ok && e.Key == key {
+	defer w.lock(name)()
+	if e, ok := w.spareHas(name); ok && e.Key == key {
 		w.keep(e)
 		return true, nil
 	}
@@ -202,9 +207,10 @@ func (w *Writer) LinkFile(name, src string) error {
 	if err := checkName(name); err != nil {
 		return err
 	}
+	defer w.lock(name)()
 	// The name fixes the bytes, so a tree whose manifest lists it holds
 	// them (mip verify checks that claim).
-	if e, ok := lookup(w.had, name); ok && e.MD5 != "" {
+	if e, ok := w.spareHas(name); ok && e.MD5 != "" {
 		w.keep(e)
 		return nil
 	}
@@ -217,7 +223,7 @@ func (w *Writer) LinkFile(name, src string) error {
 			return err
 		}
 	}
-	if err := w.put(name, true, func(tmp string) error { return os.Link(src, filepath.Join(w.spare, tmp)) }); err != nil {
+	if err := w.put(name, func(tmp string) error { return os.Link(src, filepath.Join(w.spare, tmp)) }); err != nil {
 		return err
 	}
 	e, err := hashFile(src, name)
@@ -243,12 +249,13 @@ func (w *Writer) Import(prefix, dir string) error {
 		if err := checkName(name); err != nil {
 			return err
 		}
+		defer w.lock(name)()
 		e, err := hashFile(src, name)
 		if err != nil {
 			return err
 		}
 		same := func(o manifest.Entry) bool { return o.Size == e.Size && o.SHA256 == e.SHA256 && o.MD5 != "" }
-		if o, ok := lookup(w.had, name); ok && same(o) {
+		if o, ok := w.spareHas(name); ok && same(o) {
 			w.keep(o)
 			return nil
 		}
@@ -257,7 +264,7 @@ func (w *Writer) Import(prefix, dir string) error {
 				return err
 			}
 		}
-		if err := w.put(name, false, func(tmp string) error { return os.Rename(src, filepath.Join(w.spare, tmp)) }); err != nil {
+		if err := w.put(name, func(tmp string) error { return os.Rename(src, filepath.Join(w.spare, tmp)) }); err != nil {
 			return err
 		}
 		e.Class = manifest.Classify(name)
@@ -276,7 +283,7 @@ func (w *Writer) linkLive(name string, e manifest.Entry) (bool, error) {
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() != e.Size {
 		return false, nil
 	}
-	err = w.put(name, true, func(tmp string) error { return os.Link(src, filepath.Join(w.spare, tmp)) })
+	err = w.put(name, func(tmp string) error { return os.Link(src, filepath.Join(w.spare, tmp)) })
 	if err != nil {
 		return false, nil // another file system, or links not allowed: write it
 	}
@@ -286,22 +293,24 @@ func (w *Writer) linkLive(name string, e manifest.Entry) (bool, error) {
 	return true, nil
 }
 
-// put makes name in the spare with make, which creates (or, when link is
-// set, hard-links) the file it is given. A name the spare does not hold is
-// made in place. One it holds is made under a temporary name in the same
-// directory and renamed over it: the spare's file is replaced, never
-// changed, since its inode may be the live tree's too.
-func (w *Writer) put(name string, link bool, make func(tmp string) error) error {
+// put makes name in the spare with make, which creates (or hard-links,
+// or renames into place) the file it is given, failing if a file of that
+// name exists. A name the spare does not hold yet is made in place. One it
+// holds is made under a temporary name in the same directory and renamed
+// over it: the spare's file is replaced, never changed, since its inode
+// may be the live tree's too.
+func (w *Writer) put(name string, make func(tmp string) error) error {
 	if err := w.mkdir(name); err != nil {
 		return err
 	}
-	if _, ok := lookup(w.had, name); !ok {
-		if err := make(name); err != nil {
-			return fmt.Errorf("write %s: %w", name, err)
-		}
+	err := make(name)
+	if err == nil {
 		return nil
 	}
-	tmp := path.Join(path.Dir(name), ".tmp-"+path.Base(name))
+	if !errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	tmp := path.Join(path.Dir(name), fmt.Sprintf(".tmp-%d-%s", w.tmps.Add(1), path.Base(name)))
 	if err := make(tmp); err != nil {
 		w.root.Remove(tmp)
 		return fmt.Errorf("write %s: %w", name, err)
@@ -310,14 +319,47 @@ func (w *Writer) put(name string, link bool, make func(tmp string) error) error 
 		w.root.Remove(tmp)
 		return fmt.Errorf("write %s: %w", name, err)
 	}
-	if link {
-		// rename(2) does nothing when both names are links to one inode
-		// (the spare already held the live file): tmp is still there.
-		if err := w.root.Remove(tmp); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("write %s: %w", name, err)
-		}
+	// rename(2) does nothing when both names are links to one inode (the
+	// spare already held the live file): tmp is still there.
+	if err := w.root.Remove(tmp); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("write %s: %w", name, err)
 	}
 	return nil
+}
+
+// create writes data as the new file name; it fails if name exists, so it
+// never writes into an inode the live tree may share.
+func (w *Writer) create(name string, data []byte) error {
+	f, err := w.root.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// lock serializes the calls that put one name; it returns the unlock.
+func (w *Writer) lock(name string) func() {
+	h := fnv.New32a()
+	h.Write([]byte(name))
+	l := &w.names[h.Sum32()%uint32(len(w.names))]
+	l.Lock()
+	return l.Unlock
+}
+
+// spareHas returns the spare's entry for name, if the spare still holds
+// what its manifest says there: not once this build has put name.
+func (w *Writer) spareHas(name string) (manifest.Entry, bool) {
+	w.mu.Lock()
+	_, put := w.entries[name]
+	w.mu.Unlock()
+	if put {
+		return manifest.Entry{}, false
+	}
+	return lookup(w.had, name)
 }
 
 func (w *Writer) mkdir(name string) error {

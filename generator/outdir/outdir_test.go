@@ -169,3 +169,45 @@ func TestRefusedNames(t *testing.T) {
 		}
 	}
 }
+
+// TestWrittenTwiceNeverWritesThroughLive: a name written twice in one
+// build, the first time linked from the live tree, must not have its
+// second bytes written into the inode it shares with the live tree; and
+// the manifest must describe the bytes that were written last.
+func TestWrittenTwiceNeverWritesThroughLive(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "site")
+	build(t, out, func(w *Writer) { must(t, w.WriteFile("x.json", []byte("one"))) })
+	w, err := Begin(out)
+	must(t, err)
+	must(t, w.WriteFile("x.json", []byte("one"))) // linked from the live tree
+	must(t, w.WriteFile("x.json", []byte("two")))
+	if got := read(t, filepath.Join(out, "x.json")); got != "one" {
+		t.Fatalf("the live tree's x.json became %q while the spare was written", got)
+	}
+	must(t, w.Commit())
+	if got := read(t, filepath.Join(out, "x.json")); got != "two" {
+		t.Errorf("published x.json is %q, want the last write", got)
+	}
+	for _, dir := range []string{out, SpareName(out)} {
+		if _, err := manifest.Verify(dir); err != nil {
+			t.Errorf("%s: %v", dir, err)
+		}
+	}
+	if got := read(t, filepath.Join(SpareName(out), "x.json")); got != "one" {
+		t.Errorf("the spare (previous output) holds %q", got)
+	}
+
+	// Written, then written again with the bytes the spare already holds:
+	// the manifest must say what is on disk.
+	w, err = Begin(out)
+	must(t, err)
+	must(t, w.WriteFile("x.json", []byte("three")))
+	must(t, w.WriteFile("x.json", []byte("one")))
+	must(t, w.Commit())
+	if got := read(t, filepath.Join(out, "x.json")); got != "one" {
+		t.Errorf("published x.json is %q, want the last write", got)
+	}
+	if _, err := manifest.Verify(out); err != nil {
+		t.Error(err)
+	}
+}
