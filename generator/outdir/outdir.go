@@ -304,6 +304,9 @@ func (w *Writer) put(name string, make func(tmp string) error) error {
 		return err
 	}
 	err := make(name)
+	if err != nil && w.clearDir(name) {
+		err = make(name)
+	}
 	if err == nil {
 		return nil
 	}
@@ -315,7 +318,11 @@ func (w *Writer) put(name string, make func(tmp string) error) error {
 		w.root.Remove(tmp)
 		return fmt.Errorf("write %s: %w", name, err)
 	}
-	if err := w.root.Rename(tmp, name); err != nil {
+	err = w.root.Rename(tmp, name)
+	if err != nil && w.clearDir(name) {
+		err = w.root.Rename(tmp, name)
+	}
+	if err != nil {
 		w.root.Remove(tmp)
 		return fmt.Errorf("write %s: %w", name, err)
 	}
@@ -370,11 +377,49 @@ func (w *Writer) mkdir(name string) error {
 	if _, ok := w.made.Load(dir); ok {
 		return nil
 	}
-	if err := w.root.MkdirAll(dir, 0o755); err != nil {
+	err := w.root.MkdirAll(dir, 0o755)
+	if err != nil {
+		// A file of the spare the new output has as a directory (a/b
+		// before, a/b/index.html now) is in the way.
+		cleared := false
+		for d := dir; d != "."; d = path.Dir(d) {
+			if _, ok := w.spareHas(d); ok && w.root.Remove(d) == nil {
+				cleared = true
+			}
+		}
+		if cleared {
+			err = w.root.MkdirAll(dir, 0o755)
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("write %s: %w", name, err)
 	}
 	w.made.Store(dir, true)
 	return nil
+}
+
+// clearDir removes the directory name from the spare when it holds only
+// files of the spare's manifest that the new output does not have so far
+// (the new output has a file where the old had a directory), and reports
+// whether it did.
+func (w *Writer) clearDir(name string) bool {
+	fi, err := w.root.Lstat(name)
+	if err != nil || !fi.IsDir() || w.had == nil {
+		return false
+	}
+	prefix := name + "/"
+	i, _ := slices.BinarySearchFunc(w.had.Files, prefix, func(e manifest.Entry, p string) int { return strings.Compare(e.Path, p) })
+	if i == len(w.had.Files) || !strings.HasPrefix(w.had.Files[i].Path, prefix) {
+		return false
+	}
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for p := range w.entries {
+		if strings.HasPrefix(p, prefix) {
+			return false
+		}
+	}
+	return w.root.RemoveAll(name) == nil
 }
 
 func (w *Writer) keep(e manifest.Entry) {
@@ -456,8 +501,13 @@ func (w *Writer) sweep() error {
 		if _, ok := w.entries[e.Path]; ok {
 			continue
 		}
-		if err := w.root.Remove(e.Path); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("remove %s from the spare output tree: %w", e.Path, err)
+		// ENOTDIR: a directory above it is a file of the new output now.
+		if err := w.root.Remove(e.Path); err != nil && !errors.Is(err, os.ErrNotExist) && !errors.Is(err, unix.ENOTDIR) {
+			// Unless it was removed already, for a directory of the new
+			// output (see mkdir).
+			if fi, serr := w.root.Lstat(e.Path); serr != nil || !fi.IsDir() {
+				return fmt.Errorf("remove %s from the spare output tree: %w", e.Path, err)
+			}
 		}
 		w.removed++
 		for d := path.Dir(e.Path); d != "."; d = path.Dir(d) {
@@ -466,7 +516,9 @@ func (w *Writer) sweep() error {
 	}
 	// Deepest first; a directory still holding something stays.
 	for _, d := range deepestFirst(dirs) {
-		w.root.Remove(d)
+		if _, ok := w.entries[d]; !ok { // not a file of the new output
+			w.root.Remove(d)
+		}
 	}
 	return nil
 }

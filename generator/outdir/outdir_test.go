@@ -211,3 +211,37 @@ func TestWrittenTwiceNeverWritesThroughLive(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestFileBecomesDirectory: a path that is a file in the spare and a
+// directory in the new output (a/b → a/b/index.html), and the reverse.
+func TestFileBecomesDirectory(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "site")
+	gen1 := func(w *Writer) {
+		must(t, w.WriteFile("a/b", []byte("file b")))
+		must(t, w.WriteFile("c/d/index.html", []byte("dir d")))
+		must(t, w.WriteFile("c/d/e/f.json", []byte("deep")))
+	}
+	gen2 := func(w *Writer) {
+		must(t, w.WriteFile("a/b/index.html", []byte("dir b")))
+		must(t, w.WriteFile("c/d", []byte("file d")))
+	}
+	// The spare is, in turn, gen1 while gen2 is written and the reverse.
+	for i, g := range []func(*Writer){gen1, gen2, gen2, gen1, gen2, gen1} {
+		w, err := Begin(out)
+		must(t, err)
+		g(w)
+		if err := w.Commit(); err != nil {
+			t.Fatalf("generation %d: %v", i+1, err)
+		}
+		for _, dir := range []string{out, SpareName(out)} {
+			if _, err := os.Stat(dir); err == nil {
+				if _, err := manifest.Verify(dir); err != nil {
+					t.Fatalf("generation %d: %v", i+1, err)
+				}
+			}
+		}
+	}
+	if read(t, filepath.Join(out, "c/d/index.html")) != "dir d" || read(t, filepath.Join(out, "a/b")) != "file b" {
+		t.Error("the last generation is not gen1")
+	}
+}
