@@ -18,8 +18,13 @@
 //   - Else it is written (to a temporary name, then renamed into place).
 //   - Files of the spare that the new output does not have are removed.
 //
-// So a night's file operations scale with what changed in the last two
-// nights, not with the size of the site. Files are never changed in place
+// The spare was the live tree, which an operator may have edited by hand:
+// Begin walks it once (a directory read per directory, an lstat per file)
+// and removes what its manifest does not list as it is there, by name,
+// type and size, so that nothing but the new output is ever published.
+//
+// So a night's writes scale with what changed in the last two nights, not
+// with the size of the site. Files are never changed in place
 // (a rename replaces a name, not the shared inode), so the trees can share
 // inodes safely. Before its first change to the spare, a build removes the
 // spare's manifest; a spare without one (a build was killed while updating
@@ -35,6 +40,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -128,7 +134,72 @@ func Begin(out string) (*Writer, error) {
 		return nil, err
 	}
 	w.root = root
+	if w.had != nil {
+		if err := w.reconcile(); err != nil {
+			root.Close()
+			return nil, err
+		}
+	}
 	return w, nil
+}
+
+// reconcile makes the spare hold what its manifest lists and nothing else,
+// by name, type and size: it was the live tree, which may have been edited
+// by hand. It removes whatever the manifest does not list as it is there
+// (files it does not list, symlinks, directories where it lists a file,
+// files of another size) and drops from w.had what the spare lacks, so
+// nothing but the new output is published and the spare's manifest is
+// never taken for more than the spare holds.
+func (w *Writer) reconcile() error {
+	seen := make([]bool, len(w.had.Files))
+	var removed bool
+	err := fs.WalkDir(w.root.FS(), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if p == "." {
+			return nil
+		}
+		i, listed := slices.BinarySearchFunc(w.had.Files, p, func(e manifest.Entry, p string) int { return strings.Compare(e.Path, p) })
+		if d.IsDir() {
+			if !listed {
+				return nil
+			}
+			removed = true
+			if err := w.root.RemoveAll(p); err != nil {
+				return err
+			}
+			return fs.SkipDir
+		}
+		if listed && d.Type().IsRegular() {
+			fi, err := d.Info()
+			if err != nil {
+				return err
+			}
+			if fi.Size() == w.had.Files[i].Size {
+				seen[i] = true
+				return nil
+			}
+		}
+		removed = true
+		if err := w.root.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("check the spare output tree: %w", err)
+	}
+	held := w.had.Files[:0:0]
+	for i, e := range w.had.Files {
+		if seen[i] {
+			held = append(held, e)
+		}
+	}
+	if removed || len(held) != len(w.had.Files) {
+		w.had = &manifest.Manifest{Version: w.had.Version, Files: held}
+	}
+	return nil
 }
 
 // TempDir makes a directory beside the output for files to Import; a

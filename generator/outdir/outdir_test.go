@@ -245,3 +245,52 @@ func TestFileBecomesDirectory(t *testing.T) {
 		t.Error("the last generation is not gen1")
 	}
 }
+
+// TestLiveEditedByHand: the live tree changed by hand (a file added,
+// removed, replaced by a directory or a symlink) becomes the spare; what
+// the next builds publish must still be exactly their output.
+func TestLiveEditedByHand(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "site")
+	files := map[string]string{"a.json": "a", "gone.json": "g", "dir.json": "d", "link.json": "l", "short.json": "long"}
+	gen := func(w *Writer) {
+		for n, data := range files {
+			must(t, w.WriteFile(n, []byte(data)))
+		}
+	}
+	commit := func() {
+		t.Helper()
+		w, err := Begin(out)
+		must(t, err)
+		gen(w)
+		must(t, w.Commit())
+	}
+	commit()
+	must(t, os.WriteFile(filepath.Join(out, "stray.html"), []byte("not ours"), 0o644))
+	must(t, os.MkdirAll(filepath.Join(out, "straydir"), 0o755))
+	must(t, os.WriteFile(filepath.Join(out, "straydir", "x.html"), []byte("not ours"), 0o644))
+	must(t, os.Remove(filepath.Join(out, "gone.json")))
+	must(t, os.Remove(filepath.Join(out, "dir.json")))
+	must(t, os.MkdirAll(filepath.Join(out, "dir.json"), 0o755))
+	must(t, os.Remove(filepath.Join(out, "link.json")))
+	elsewhere := filepath.Join(t.TempDir(), "l")
+	must(t, os.WriteFile(elsewhere, []byte("l"), 0o644))
+	must(t, os.Symlink(elsewhere, filepath.Join(out, "link.json")))
+	must(t, os.Remove(filepath.Join(out, "short.json")))
+	must(t, os.WriteFile(filepath.Join(out, "short.json"), []byte("s"), 0o644))
+	commit() // the edited tree becomes the spare
+	commit() // and is brought up to date
+	if _, err := manifest.Verify(out); err != nil {
+		t.Fatalf("the live tree: %v", err)
+	}
+	for n, data := range files {
+		if got := read(t, filepath.Join(out, n)); got != data {
+			t.Errorf("%s is %q, want %q", n, got, data)
+		}
+	}
+	commit()
+	for _, dir := range []string{out, SpareName(out)} {
+		if _, err := manifest.Verify(dir); err != nil {
+			t.Errorf("%s: %v", dir, err)
+		}
+	}
+}
