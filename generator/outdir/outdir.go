@@ -82,15 +82,28 @@ type Writer struct {
 
 // SpareName is the spare tree of the output out.
 func SpareName(out string) string {
-	out = filepath.Clean(out)
+	out = resolve(out)
 	return filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".spare")
+}
+
+// resolve names the output directory out absolutely and without symlinks,
+// so that its spare is beside the directory itself (not inside it, for
+// ".") and the exchange swaps directories, never an operator's symlink.
+func resolve(out string) string {
+	if abs, err := filepath.Abs(out); err == nil {
+		out = abs
+	}
+	if real, err := filepath.EvalSymlinks(out); err == nil {
+		out = real
+	}
+	return filepath.Clean(out)
 }
 
 // Begin starts a new output for out: it makes the spare tree ready to be
 // updated (clearing it when it cannot be trusted) and reads what the live
 // tree and the spare hold.
 func Begin(out string) (*Writer, error) {
-	out = filepath.Clean(out)
+	out = resolve(out)
 	parent := filepath.Dir(out)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("make output directory: %w", err)

@@ -294,3 +294,48 @@ func TestLiveEditedByHand(t *testing.T) {
 		}
 	}
 }
+
+// TestOutputPathForms: the output named with a trailing slash, as ".", or
+// through a symlink (which must stay one, pointing at the output).
+func TestOutputPathForms(t *testing.T) {
+	dir := t.TempDir()
+	gen := func(out, data string) {
+		t.Helper()
+		w, err := Begin(out)
+		must(t, err)
+		must(t, w.WriteFile("index.html", []byte(data)))
+		must(t, w.Commit())
+	}
+	site := filepath.Join(dir, "site")
+	gen(site+"/", "1")
+	gen(site+"/", "2")
+	if read(t, filepath.Join(site, "index.html")) != "2" {
+		t.Error("trailing slash: not published")
+	}
+
+	for _, data := range []string{"3", "4", "5"} {
+		// As a new process would: the exchange makes the old working
+		// directory the spare.
+		t.Chdir(site)
+		gen(".", data)
+		if got := read(t, filepath.Join(site, "index.html")); got != data {
+			t.Fatalf(`"." : published %q, want %q`, got, data)
+		}
+	}
+	if entries, _ := filepath.Glob(filepath.Join(site, ".*")); len(entries) > 0 {
+		t.Errorf(`"." : %v inside the output`, entries)
+	}
+
+	real, link := filepath.Join(dir, "real"), filepath.Join(dir, "link")
+	must(t, os.MkdirAll(real, 0o755))
+	must(t, os.Symlink(real, link))
+	for _, data := range []string{"6", "7", "8"} {
+		gen(link, data)
+		if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+			t.Fatalf("the symlink to the output was replaced: %v %v", fi.Mode(), err)
+		}
+		if got := read(t, filepath.Join(real, "index.html")); got != data {
+			t.Fatalf("symlink: published %q, want %q", got, data)
+		}
+	}
+}
