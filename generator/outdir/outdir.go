@@ -67,6 +67,7 @@ type Stats struct {
 type Writer struct {
 	out, spare string
 	root       *os.Root // the spare
+	held       *os.File // the lock beside the output, while the build runs
 	live       *manifest.Manifest
 	had        *manifest.Manifest // what the spare held when the build began
 
@@ -108,6 +109,29 @@ func Begin(out string) (*Writer, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, fmt.Errorf("make output directory: %w", err)
 	}
+	// One build at a time updates the spare; the kernel drops the lock of
+	// a killed build.
+	held, err := os.OpenFile(filepath.Join(parent, "."+filepath.Base(out)+".lock"), os.O_RDWR|os.O_CREATE, 0o644)
+	if err != nil {
+		return nil, fmt.Errorf("lock the output: %w", err)
+	}
+	if err := unix.Flock(int(held.Fd()), unix.LOCK_EX|unix.LOCK_NB); err != nil {
+		held.Close()
+		if errors.Is(err, unix.EWOULDBLOCK) {
+			return nil, fmt.Errorf("lock the output: another build of %s is running", out)
+		}
+		return nil, fmt.Errorf("lock the output: %w", err)
+	}
+	w, err := begin(out, held)
+	if err != nil {
+		held.Close()
+		return nil, err
+	}
+	return w, nil
+}
+
+func begin(out string, held *os.File) (*Writer, error) {
+	parent := filepath.Dir(out)
 	// Trees left by builds of earlier versions, which built a fresh tree
 	// each time; they were never live.
 	for _, pattern := range []string{".new-*", ".index-*"} {
@@ -116,7 +140,7 @@ func Begin(out string) (*Writer, error) {
 			os.RemoveAll(d)
 		}
 	}
-	w := &Writer{out: out, spare: SpareName(out), entries: map[string]manifest.Entry{}}
+	w := &Writer{out: out, spare: SpareName(out), held: held, entries: map[string]manifest.Entry{}}
 	// The two manifests are large (a line per file): read them at once.
 	var spareErr error
 	var wg sync.WaitGroup
@@ -539,7 +563,7 @@ func (w *Writer) Manifest() *manifest.Manifest {
 // writes the manifest, and exchanges the spare with the live tree in one
 // step; the old live tree becomes the spare.
 func (w *Writer) Commit() error {
-	defer w.root.Close()
+	defer w.end()
 	if err := w.sweep(); err != nil {
 		return err
 	}
@@ -571,7 +595,15 @@ func (w *Writer) Commit() error {
 // Abort ends a build that will not publish: the live tree is as it was;
 // the spare, without its manifest, is cleared by the next build.
 func (w *Writer) Abort() {
+	w.end()
+}
+
+func (w *Writer) end() {
 	w.root.Close()
+	if w.held != nil {
+		w.held.Close()
+		w.held = nil
+	}
 }
 
 // sweep removes from the spare every file the new output does not have,

@@ -339,3 +339,28 @@ func TestOutputPathForms(t *testing.T) {
 		}
 	}
 }
+
+// TestBeginWhileBuilding: a second build of the same output while one is
+// updating the spare (an overlapping nightly run) must not share the
+// spare: it is refused, and the first build publishes its whole output.
+func TestBeginWhileBuilding(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "site")
+	for range 2 {
+		build(t, out, func(w *Writer) { must(t, w.WriteFile("a.json", []byte("a"))) })
+	}
+	w1, err := Begin(out)
+	must(t, err)
+	must(t, w1.WriteFile("b.json", []byte("b")))
+	w2, err := Begin(out)
+	if err == nil {
+		w2.Abort()
+		t.Error("a second Begin while a build is in progress succeeded")
+	}
+	must(t, w1.WriteFile("a.json", []byte("a")))
+	must(t, w1.Commit())
+	if _, err := manifest.Verify(out); err != nil {
+		t.Error(err)
+	}
+	// Once the first build has ended, the next may begin.
+	build(t, out, func(w *Writer) { must(t, w.WriteFile("a.json", []byte("a"))) })
+}
