@@ -506,20 +506,16 @@ func (w *Writer) mkdir(name string) error {
 	return nil
 }
 
-// clearDir removes the directory name from the spare when it holds only
-// files of the spare's manifest that the new output does not have so far
-// (the new output has a file where the old had a directory), and reports
-// whether it did.
+// clearDir removes the directory name from the spare when the new output
+// has nothing below it so far (the new output has a file where the spare
+// has a directory: the old output's, or one left empty by hand), and
+// reports whether it did.
 func (w *Writer) clearDir(name string) bool {
 	fi, err := w.root.Lstat(name)
-	if err != nil || !fi.IsDir() || w.had == nil {
+	if err != nil || !fi.IsDir() {
 		return false
 	}
 	prefix := name + "/"
-	i, _ := slices.BinarySearchFunc(w.had.Files, prefix, func(e manifest.Entry, p string) int { return strings.Compare(e.Path, p) })
-	if i == len(w.had.Files) || !strings.HasPrefix(w.had.Files[i].Path, prefix) {
-		return false
-	}
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for p := range w.entries {

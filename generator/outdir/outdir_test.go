@@ -364,3 +364,20 @@ func TestBeginWhileBuilding(t *testing.T) {
 	// Once the first build has ended, the next may begin.
 	build(t, out, func(w *Writer) { must(t, w.WriteFile("a.json", []byte("a"))) })
 }
+
+// TestDirectoryEmptiedByHand: a directory of the live tree emptied by hand
+// (its files removed, the directory left) must not stop a later output
+// from having a file of that name.
+func TestDirectoryEmptiedByHand(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "site")
+	build(t, out, func(w *Writer) { must(t, w.WriteFile("a/b", []byte("b"))) })
+	must(t, os.Remove(filepath.Join(out, "a/b")))
+	w, err := Begin(out)
+	must(t, err)
+	must(t, w.WriteFile("x", []byte("x")))
+	must(t, w.Commit()) // the emptied tree becomes the spare
+	build(t, out, func(w *Writer) { must(t, w.WriteFile("a", []byte("now a file"))) })
+	if got := read(t, filepath.Join(out, "a")); got != "now a file" {
+		t.Errorf("a is %q", got)
+	}
+}
