@@ -140,6 +140,9 @@ func begin(out string, held *os.File) (*Writer, error) {
 			os.RemoveAll(d)
 		}
 	}
+	// The old live tree of a build killed between the two renames that
+	// stand in for the exchange (see Commit); the spare is newer.
+	os.RemoveAll(SpareName(out) + ".old")
 	w := &Writer{out: out, spare: SpareName(out), held: held, entries: map[string]manifest.Entry{}}
 	// The two manifests are large (a line per file): read them at once.
 	var spareErr error
@@ -572,7 +575,7 @@ func (w *Writer) Commit() error {
 		}
 		return nil
 	}
-	if err := unix.Renameat2(unix.AT_FDCWD, w.spare, unix.AT_FDCWD, w.out, unix.RENAME_EXCHANGE); err != nil {
+	if err := exchange(w.spare, w.out); err != nil {
 		// No atomic exchange here: two renames, and no spare kept.
 		old := w.spare + ".old"
 		os.RemoveAll(old)
@@ -600,6 +603,11 @@ func (w *Writer) end() {
 		w.held.Close()
 		w.held = nil
 	}
+}
+
+// exchange swaps the directories a and b in one step.
+var exchange = func(a, b string) error {
+	return unix.Renameat2(unix.AT_FDCWD, a, unix.AT_FDCWD, b, unix.RENAME_EXCHANGE)
 }
 
 // sweep removes from the spare every file the new output does not have,

@@ -6,6 +6,8 @@ import (
 	"syscall"
 	"testing"
 
+	"golang.org/x/sys/unix"
+
 	"mip/generator/manifest"
 )
 
@@ -379,5 +381,37 @@ func TestDirectoryEmptiedByHand(t *testing.T) {
 	build(t, out, func(w *Writer) { must(t, w.WriteFile("a", []byte("now a file"))) })
 	if got := read(t, filepath.Join(out, "a")); got != "now a file" {
 		t.Errorf("a is %q", got)
+	}
+}
+
+// TestWithoutExchange: where renameat2(RENAME_EXCHANGE) is not supported
+// the output is published with two renames and no spare is kept; a build
+// killed between the two leaves the old live tree as .OUT.spare.old, which
+// a later build clears.
+func TestWithoutExchange(t *testing.T) {
+	defer func(e func(string, string) error) { exchange = e }(exchange)
+	exchange = func(string, string) error { return syscall.ENOSYS }
+	out := filepath.Join(t.TempDir(), "site")
+	for _, data := range []string{"1", "2", "3"} {
+		build(t, out, func(w *Writer) {
+			must(t, w.WriteFile("index.html", []byte(data)))
+			must(t, w.WriteFile("same.json", []byte("s")))
+		})
+		if got := read(t, filepath.Join(out, "index.html")); got != data {
+			t.Fatalf("published %q, want %q", got, data)
+		}
+	}
+	// Killed between the renames: the live tree is .site.spare.old.
+	must(t, os.Rename(out, SpareName(out)+".old"))
+	build(t, out, func(w *Writer) { must(t, w.WriteFile("index.html", []byte("4"))) })
+	exchange = func(a, b string) error {
+		return unix.Renameat2(unix.AT_FDCWD, a, unix.AT_FDCWD, b, unix.RENAME_EXCHANGE)
+	}
+	build(t, out, func(w *Writer) { must(t, w.WriteFile("index.html", []byte("5"))) })
+	if _, err := os.Lstat(SpareName(out) + ".old"); !os.IsNotExist(err) {
+		t.Errorf("the old live tree of a killed build is left behind: %v", err)
+	}
+	if got := read(t, filepath.Join(out, "index.html")); got != "5" {
+		t.Errorf("published %q", got)
 	}
 }
