@@ -15,7 +15,8 @@
 //   - A file whose bytes (or, for a page, whose key) the spare's manifest
 //     already lists is left alone: no write, no system call.
 //   - Else, when the live tree holds it, it is hard-linked from there.
-//   - Else it is written (to a temporary name, then renamed into place).
+//   - Else it is written as a new file; where the spare holds a file of
+//     that name, under a temporary name then renamed over it.
 //   - Files of the spare that the new output does not have are removed.
 //
 // The spare was the live tree, which an operator may have edited by hand:
@@ -29,7 +30,8 @@
 // inodes safely. Before its first change to the spare, a build removes the
 // spare's manifest; a spare without one (a build was killed while updating
 // it) is not trusted and is cleared, and that build links everything from
-// the live tree instead.
+// the live tree instead. One build at a time updates the spare: Begin
+// takes an flock on .OUT.lock beside the output.
 package outdir
 
 import (
