@@ -313,7 +313,8 @@ func (w *Writer) Reuse(name, key string) (bool, error) {
 }
 
 // LinkFile puts the file src (outside both trees, such as a stored PDF)
-// in the new output as name, by hard link. Its name must fix its bytes (a
+// in the new output as name, by hard link (a copy where src cannot be
+// linked, on another file system). Its name must fix its bytes (a
 // content address): a name the spare already lists is left alone, one the
 // live tree lists with src's size is linked from there.
 func (w *Writer) LinkFile(name, src string) error {
@@ -336,8 +337,15 @@ func (w *Writer) LinkFile(name, src string) error {
 			return err
 		}
 	}
-	if err := w.put(name, func(tmp string) error { return os.Link(src, filepath.Join(w.spare, tmp)) }); err != nil {
-		return err
+	if err := w.put(name, func(tmp string) error { return link(src, filepath.Join(w.spare, tmp)) }); err != nil {
+		// Another file system, or links not allowed: copy it.
+		data, rerr := os.ReadFile(src)
+		if rerr != nil {
+			return fmt.Errorf("write %s: %w", name, rerr)
+		}
+		if err := w.put(name, func(tmp string) error { return w.create(tmp, data) }); err != nil {
+			return err
+		}
 	}
 	e, err := hashFile(src, name)
 	if err != nil {
@@ -396,7 +404,7 @@ func (w *Writer) linkLive(name string, e manifest.Entry) (bool, error) {
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() != e.Size {
 		return false, nil
 	}
-	err = w.put(name, func(tmp string) error { return os.Link(src, filepath.Join(w.spare, tmp)) })
+	err = w.put(name, func(tmp string) error { return link(src, filepath.Join(w.spare, tmp)) })
 	if err != nil {
 		return false, nil // another file system, or links not allowed: write it
 	}
@@ -606,6 +614,9 @@ func (w *Writer) end() {
 		w.held = nil
 	}
 }
+
+// link makes a hard link.
+var link = os.Link
 
 // exchange swaps the directories a and b in one step.
 var exchange = func(a, b string) error {

@@ -415,3 +415,20 @@ func TestWithoutExchange(t *testing.T) {
 		t.Errorf("published %q", got)
 	}
 }
+
+// TestLinkFileAcrossFileSystems: a stored PDF on another file system than
+// the output cannot be hard-linked; it is copied, as before the spare tree.
+func TestLinkFileAcrossFileSystems(t *testing.T) {
+	defer func(l func(string, string) error) { link = l }(link)
+	link = func(string, string) error { return syscall.EXDEV }
+	dir := t.TempDir()
+	src := filepath.Join(dir, "stored.pdf")
+	must(t, os.WriteFile(src, []byte("%PDF-1.7"), 0o644))
+	out := filepath.Join(dir, "site")
+	for range 3 {
+		build(t, out, func(w *Writer) { must(t, w.LinkFile("docs/a.pdf", src)) })
+		if got := read(t, filepath.Join(out, "docs/a.pdf")); got != "%PDF-1.7" {
+			t.Fatalf("published %q", got)
+		}
+	}
+}
