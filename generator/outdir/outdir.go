@@ -434,7 +434,8 @@ func (w *Writer) put(name string, make func(tmp string) error) error {
 	if !errors.Is(err, os.ErrExist) {
 		return fmt.Errorf("write %s: %w", name, err)
 	}
-	tmp := path.Join(path.Dir(name), fmt.Sprintf(".tmp-%d-%s", w.tmps.Add(1), path.Base(name)))
+	// Not named after name: that may be as long as a name can be.
+	tmp := path.Join(path.Dir(name), fmt.Sprintf(".tmp-%d", w.tmps.Add(1)))
 	if err := make(tmp); err != nil {
 		w.root.Remove(tmp)
 		return fmt.Errorf("write %s: %w", name, err)

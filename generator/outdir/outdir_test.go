@@ -3,6 +3,7 @@ package outdir
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -429,6 +430,19 @@ func TestLinkFileAcrossFileSystems(t *testing.T) {
 		build(t, out, func(w *Writer) { must(t, w.LinkFile("docs/a.pdf", src)) })
 		if got := read(t, filepath.Join(out, "docs/a.pdf")); got != "%PDF-1.7" {
 			t.Fatalf("published %q", got)
+		}
+	}
+}
+
+// TestLongName: a name as long as the file system allows can be replaced
+// in the spare (its temporary name must not be longer).
+func TestLongName(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "site")
+	name := "p/" + strings.Repeat("x", 250) + ".html"
+	for _, data := range []string{"1", "2", "3", "4"} {
+		build(t, out, func(w *Writer) { must(t, w.WriteFile(name, []byte(data))) })
+		if got := read(t, filepath.Join(out, name)); got != data {
+			t.Fatalf("published %q, want %q", got, data)
 		}
 	}
 }
