@@ -149,7 +149,15 @@ func begin(out string, held *os.File) (*Writer, error) {
 	// The two manifests are large (a line per file): read them at once.
 	var spareErr error
 	var wg sync.WaitGroup
-	wg.Go(func() { w.had, spareErr = manifest.Read(w.spare) })
+	wg.Go(func() {
+		// Only a directory is a spare: a symlink made by hand is not
+		// followed (it is removed, not what it points at).
+		if fi, err := os.Lstat(w.spare); err == nil && !fi.IsDir() {
+			spareErr = fmt.Errorf("%s is not a directory", w.spare)
+			return
+		}
+		w.had, spareErr = manifest.Read(w.spare)
+	})
 	if m, err := manifest.Read(out); err == nil {
 		w.live = m
 	}

@@ -446,3 +446,34 @@ func TestLongName(t *testing.T) {
 		}
 	}
 }
+
+// TestSpareIsSymlink: a symlink where the spare should be (made by hand,
+// to another tree with a manifest) is not followed: that tree is not
+// written to, and the live output does not become a symlink.
+func TestSpareIsSymlink(t *testing.T) {
+	dir := t.TempDir()
+	other := filepath.Join(dir, "other")
+	build(t, other, func(w *Writer) { must(t, w.WriteFile("index.html", []byte("other"))) })
+	out := filepath.Join(dir, "site")
+	build(t, out, func(w *Writer) { must(t, w.WriteFile("index.html", []byte("1"))) })
+	must(t, os.Symlink(other, SpareName(out)))
+	for _, data := range []string{"2", "3"} {
+		w, err := Begin(out)
+		must(t, err)
+		must(t, w.WriteFile("index.html", []byte(data)))
+		must(t, w.WriteFile("new.html", []byte(data)))
+		must(t, w.Commit())
+		if fi, err := os.Lstat(out); err != nil || !fi.IsDir() {
+			t.Fatalf("the output is not a directory: %v %v", fi.Mode(), err)
+		}
+		if got := read(t, filepath.Join(out, "index.html")); got != data {
+			t.Fatalf("published %q, want %q", got, data)
+		}
+	}
+	if got := read(t, filepath.Join(other, "index.html")); got != "other" {
+		t.Errorf("the tree the symlink pointed at was written to: %q", got)
+	}
+	if _, err := os.Stat(filepath.Join(other, "new.html")); err == nil {
+		t.Error("the tree the symlink pointed at was written to")
+	}
+}
