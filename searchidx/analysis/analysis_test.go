@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -177,5 +178,35 @@ func FuzzAnalyze(f *testing.F) {
 			}
 		}
 		ParseLicences(s)
+		if got, want := appendTokensBuf(s), Analyze(s, IndexMode); !reflect.DeepEqual(got, want) {
+			t.Fatalf("AppendTokensBuf(%q) = %q, Analyze = %q", s, render(got), render(want))
+		}
 	})
+}
+
+func appendTokensBuf(s string) []Token {
+	toks, _ := AppendTokensBuf(nil, s, IndexMode, nil)
+	for i := range toks { // they may point into the buffer
+		toks[i].Term, toks[i].Exact = strings.Clone(toks[i].Term), strings.Clone(toks[i].Exact)
+	}
+	return toks
+}
+
+// TestAppendTokensBuf checks the builder's path (ASCII folded into a
+// buffer, the licence scan skipped without five digits in a row) against
+// Analyze on every input of the vectors.
+func TestAppendTokensBuf(t *testing.T) {
+	v := loadVectors(t)
+	inputs := []string{"", "PL 12345/0001", "1234 5678", "a 12345 1234 b", "x 02 123451234", "1234x 12345-1234"}
+	for _, c := range v.Cases {
+		inputs = append(inputs, c.Input)
+	}
+	for _, l := range v.Licences {
+		inputs = append(inputs, l.Input)
+	}
+	for _, s := range inputs {
+		if got, want := appendTokensBuf(s), Analyze(s, IndexMode); !reflect.DeepEqual(got, want) {
+			t.Errorf("AppendTokensBuf(%q) = %q, Analyze = %q", s, render(got), render(want))
+		}
+	}
 }

@@ -75,16 +75,24 @@ func AppendTokens(dst []Token, text string, mode Mode) []Token {
 // into buf, and are valid only until buf is next written. A caller keeping
 // a token's Term or Exact must copy it.
 func AppendTokensBuf(dst []Token, text string, mode Mode, buf []byte) ([]Token, []byte) {
-	upper := false
+	// The pass that decides how to fold also notes whether the text has
+	// five digits in a row, without which it holds no licence number.
+	upper, digits, five := false, 0, false
 	for i := 0; i < len(text); i++ {
 		c := text[i]
 		if c >= utf8.RuneSelf {
 			return analyzeFolded(foldUnicode(text), mode, dst), buf
 		}
 		upper = upper || (c >= 'A' && c <= 'Z')
+		if isDigit(c) {
+			digits++
+			five = five || digits >= 5
+		} else {
+			digits = 0
+		}
 	}
 	if !upper || len(text) == 0 {
-		return analyzeFolded(text, mode, dst), buf
+		return tokenizeFolded(text, mode, dst, five), buf
 	}
 	buf = append(buf[:0], text...)
 	for j, c := range buf {
@@ -92,7 +100,7 @@ func AppendTokensBuf(dst []Token, text string, mode Mode, buf []byte) ([]Token, 
 			buf[j] = c + 'a' - 'A'
 		}
 	}
-	return analyzeFolded(unsafe.String(unsafe.SliceData(buf), len(buf)), mode, dst), buf
+	return tokenizeFolded(unsafe.String(unsafe.SliceData(buf), len(buf)), mode, dst, five), buf
 }
 
 // A Query is an analysed query.
@@ -148,6 +156,17 @@ type run struct {
 // analyzeFolded tokenises folded text: licence numbers first, then the
 // stretches between them.
 func analyzeFolded(s string, mode Mode, dst []Token) []Token {
+	return tokenizeFolded(s, mode, dst, true)
+}
+
+// tokenizeFolded is analyzeFolded, skipping the licence scan when
+// mayHoldLicence is false: every licence number has five digits in a row
+// (licenceTail's company number, or the importer's nine), so text without
+// them holds none.
+func tokenizeFolded(s string, mode Mode, dst []Token, mayHoldLicence bool) []Token {
+	if !mayHoldLicence {
+		return tokenizeRuns(s, mode, dst)
+	}
 	last := 0
 	for _, m := range findLicences(s) {
 		dst = tokenizeRuns(s[last:m.start], mode, dst)
