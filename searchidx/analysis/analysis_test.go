@@ -210,3 +210,19 @@ func TestAppendTokensBuf(t *testing.T) {
 		}
 	}
 }
+
+// TestMasks checks the eight-byte tests of AppendTokensBuf on every ASCII
+// byte at every place.
+func TestMasks(t *testing.T) {
+	for c := range 0x80 {
+		for k := range 8 {
+			w := uint64(c) << (8 * k)
+			if got, want := upperMask(w) != 0, c >= 'A' && c <= 'Z'; got != want {
+				t.Errorf("upperMask(%#x) = %v", w, got)
+			}
+			if got, want := digitMask(w) != 0, c >= '0' && c <= '9'; got != want {
+				t.Errorf("digitMask(%#x) = %v", w, got)
+			}
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"encoding/binary"
 	"strings"
 	"sync"
 	"unicode"
@@ -76,9 +77,30 @@ func AppendTokens(dst []Token, text string, mode Mode) []Token {
 // a token's Term or Exact must copy it.
 func AppendTokensBuf(dst []Token, text string, mode Mode, buf []byte) ([]Token, []byte) {
 	// The pass that decides how to fold also notes whether the text has
-	// five digits in a row, without which it holds no licence number.
+	// five digits in a row, without which it holds no licence number. It
+	// reads eight bytes at a time, byte by byte only where digits are.
 	upper, digits, five := false, 0, false
-	for i := 0; i < len(text); i++ {
+	i := 0
+	for ; i+8 <= len(text); i += 8 {
+		w := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(text[i:]), 8))
+		if w&hi != 0 {
+			return analyzeFolded(foldUnicode(text), mode, dst), buf
+		}
+		upper = upper || upperMask(w) != 0
+		if digitMask(w) == 0 {
+			digits = 0
+			continue
+		}
+		for k := i; k < i+8; k++ {
+			if isDigit(text[k]) {
+				digits++
+				five = five || digits >= 5
+			} else {
+				digits = 0
+			}
+		}
+	}
+	for ; i < len(text); i++ {
 		c := text[i]
 		if c >= utf8.RuneSelf {
 			return analyzeFolded(foldUnicode(text), mode, dst), buf
@@ -95,12 +117,34 @@ func AppendTokensBuf(dst []Token, text string, mode Mode, buf []byte) ([]Token, 
 		return tokenizeFolded(text, mode, dst, five), buf
 	}
 	buf = append(buf[:0], text...)
-	for j, c := range buf {
-		if c >= 'A' && c <= 'Z' {
+	j := 0
+	for ; j+8 <= len(buf); j += 8 {
+		w := binary.LittleEndian.Uint64(buf[j:])
+		binary.LittleEndian.PutUint64(buf[j:], w|upperMask(w)>>2) // 0x80>>2 is 'a'-'A'
+	}
+	for ; j < len(buf); j++ {
+		if c := buf[j]; c >= 'A' && c <= 'Z' {
 			buf[j] = c + 'a' - 'A'
 		}
 	}
 	return tokenizeFolded(unsafe.String(unsafe.SliceData(buf), len(buf)), mode, dst, five), buf
+}
+
+const (
+	ones = 0x0101010101010101
+	hi   = 0x8080808080808080
+)
+
+// upperMask has the top bit set of each byte of w in A–Z; w's bytes must
+// be ASCII (below 0x80), so that no addition carries into the next byte.
+func upperMask(w uint64) uint64 {
+	return (w + (0x80-'A')*ones) &^ (w + (0x80-'Z'-1)*ones) & hi
+}
+
+// digitMask has the top bit set of each byte of w in 0–9; w's bytes must
+// be ASCII.
+func digitMask(w uint64) uint64 {
+	return (w + (0x80-'0')*ones) &^ (w + (0x80-'9'-1)*ones) & hi
 }
 
 // A Query is an analysed query.
