@@ -418,6 +418,10 @@ func Stem(w string) string {
 	if len(w) <= 3 {
 		return w
 	}
+	// Every rule removes a final s or e: other words are left at once.
+	if c := w[len(w)-1]; c != 's' && c != 'e' {
+		return w
+	}
 	switch {
 	case strings.HasSuffix(w, "ies") && len(w) > 4 && !strings.HasSuffix(w, "eies") && !strings.HasSuffix(w, "aies"):
 		return w[:len(w)-3] + "y"
