@@ -385,8 +385,11 @@ type analyser struct {
 	// term's place in the current document's terms plus 1, or 0.
 	ids   map[string]int32
 	names []string
-	at    []int32
-	last  int // terms in the last document, to size the next
+	// vars[id-1] are the other spellings of the term (the variant table's
+	// entry, looked up once). An analyser is used with one table only.
+	vars [][]string
+	at   []int32
+	last int // terms in the last document, to size the next
 }
 
 func newAnalyser() *analyser { return &analyser{slot: -1, ids: map[string]int32{}} }
@@ -405,6 +408,7 @@ func (w *analyser) analyse(d *Doc, variants variantTable) analysed {
 		if !ok {
 			term = strings.Clone(term)
 			w.names = append(w.names, term)
+			w.vars = append(w.vars, variants[term])
 			w.at = append(w.at, 0)
 			id = int32(len(w.names))
 			w.ids[term] = id
@@ -469,7 +473,7 @@ func (w *analyser) analyse(d *Doc, variants variantTable) analysed {
 	// Name variants: each spelling's counts go to the other spellings too,
 	// once per distinct term rather than per occurrence.
 	for i, n := 0, len(terms); i < n; i++ {
-		for _, v := range variants[terms[i].term] {
+		for _, v := range w.vars[terms[i].local-1] {
 			src := terms[i]
 			dt := count(v, 0, src.sections, false)
 			dt.fieldTF += src.fieldTF
