@@ -195,6 +195,7 @@ func isAlnumRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r)
 type run struct {
 	text   string
 	joined bool // joined to the previous run by - or / with no space
+	digits bool // holds an ASCII digit
 }
 
 // analyzeFolded tokenises folded text: licence numbers first, then the
@@ -230,15 +231,40 @@ var asciiAlnum = func() (t [256]bool) {
 	return t
 }()
 
+// asciiClass[c] is classLetter or classDigit for the ASCII letters and
+// digits, 0 for other bytes.
+var asciiClass = func() (t [256]uint8) {
+	for c := range 128 {
+		switch {
+		case isDigit(byte(c)):
+			t[c] = classDigit
+		case c|0x20 >= 'a' && c|0x20 <= 'z':
+			t[c] = classLetter
+		}
+	}
+	return t
+}()
+
+const (
+	classLetter = 1
+	classDigit  = 2
+)
+
 // splitRuns appends the runs of s to runs.
 func splitRuns(runs []run, s string) []run {
 	start := -1
 	joiner := false
+	var class uint8 // of the ASCII letters and digits of the current run
 	for i := 0; i < len(s); {
 		// Fast paths for ASCII: inside a run, letters and digits only
 		// extend it; outside one, other characters do nothing.
 		if start >= 0 {
-			for i < len(s) && asciiAlnum[s[i]] {
+			for i < len(s) {
+				k := asciiClass[s[i]]
+				if k == 0 {
+					break
+				}
+				class |= k
 				i++
 			}
 		} else {
@@ -266,16 +292,16 @@ func splitRuns(runs []run, s string) []run {
 			}
 			if r == '%' && prevDigit {
 				i += w
-				runs = append(runs, run{s[start:i], joiner})
+				runs = append(runs, run{s[start:i], joiner, class&classDigit != 0})
 				start, joiner = -1, false
 				continue
 			}
 		}
 		switch {
 		case alnum && start < 0:
-			start = i
+			start, class = i, asciiClass[s[i]]
 		case !alnum && start >= 0:
-			runs = append(runs, run{s[start:i], joiner})
+			runs = append(runs, run{s[start:i], joiner, class&classDigit != 0})
 			start, joiner = -1, false
 			// A joiner is - or / (or a dash) directly between two runs.
 			if (r == '-' || r == '/' || r == '‐' || r == '‑') && i+w < len(s) {
@@ -292,7 +318,7 @@ func splitRuns(runs []run, s string) []run {
 		i += w
 	}
 	if start >= 0 {
-		runs = append(runs, run{s[start:], joiner})
+		runs = append(runs, run{s[start:], joiner, class&classDigit != 0})
 	}
 	return runs
 }
@@ -315,19 +341,19 @@ func tokenizeRuns(s string, mode Mode, dst []Token) []Token {
 		group := runs[i:j]
 		if len(group) == 1 {
 			// A number followed by a unit written apart: "500 mg".
-			if isNumber(group[0].text) && j < len(runs) && !(j+1 < len(runs) && runs[j+1].joined) {
+			if group[0].digits && isNumber(group[0].text) && j < len(runs) && !(j+1 < len(runs) && runs[j+1].joined) {
 				if u, ok := unit(runs[j].text); ok {
 					dst = appendStrength(dst, group[0].text, u, mode)
 					i = j + 1
 					continue
 				}
 			}
-			dst = appendRun(dst, group[0].text, mode)
+			dst = appendRun(dst, group[0], mode)
 			i = j
 			continue
 		}
 		for _, r := range group {
-			dst = appendRun(dst, r.text, mode)
+			dst = appendRun(dst, r, mode)
 		}
 		if mode == IndexMode && len(group) <= 4 {
 			var b strings.Builder
@@ -380,7 +406,12 @@ func appendStrength(dst []Token, num, u string, mode Mode) []Token {
 }
 
 // appendRun adds the token(s) of one run.
-func appendRun(dst []Token, s string, mode Mode) []Token {
+func appendRun(dst []Token, r run, mode Mode) []Token {
+	s := r.text
+	if !r.digits {
+		// Letters only: no number, strength or "b12".
+		return appendWord(dst, s)
+	}
 	if isNumber(s) {
 		return append(dst, Token{Term: s, Kind: KindNumber})
 	}
@@ -402,6 +433,11 @@ func appendRun(dst []Token, s string, mode Mode) []Token {
 			return append(dst, Token{Term: s, Kind: KindWord}) // "b12": kept whole
 		}
 	}
+	return appendWord(dst, s)
+}
+
+// appendWord adds the token of a run of letters.
+func appendWord(dst []Token, s string) []Token {
 	stem := Stem(s)
 	t := Token{Term: stem, Kind: KindWord}
 	if stem != s && !(len(s) == len(stem)+1 && s[len(stem)] == 'e' && s[:len(stem)] == stem) {
