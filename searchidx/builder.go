@@ -361,8 +361,8 @@ type docTerm struct {
 	fieldTF  uint32   // weighted occurrences in licence, product, substance and keyword fields
 	textTF   uint32   // weighted occurrences in title, headings and text
 	sections uint32   // bit c set: occurs in section code c
-	exact    []string // surface forms, sorted
 	local    int32    // 1 + the analyser's id of the term, or 0
+	exact    []string // surface forms, sorted
 }
 
 // analysed is what analysis makes of one document: its terms (in no
