@@ -352,7 +352,32 @@ func (b *Builder) merge(first uint32, docs []pendingDoc, metas []docMeta, res []
 		if b.seg != nil {
 			b.seg.add(docs[i].doc.Fingerprint, &metas[i], a, ps)
 		}
+		if a.slot >= 0 {
+			// Nothing merged points into the terms (postings and exact
+			// forms are keyed by copies): the next documents reuse them.
+			recycleTerms(a.terms)
+			a.terms = nil
+		}
 	}
+}
+
+// termsPool holds the emptied terms of merged documents, for the analysis
+// of the next ones: a document's terms are the bulk of what analysis
+// allocates, and live only until the document is merged.
+var termsPool sync.Pool
+
+// newTerms returns an empty slice of at least n terms' capacity.
+func newTerms(n int) []docTerm {
+	if p, ok := termsPool.Get().(*[]docTerm); ok && cap(*p) >= n {
+		return (*p)[:0]
+	}
+	return make([]docTerm, 0, n)
+}
+
+func recycleTerms(t []docTerm) {
+	clear(t) // drop the strings
+	t = t[:0]
+	termsPool.Put(&t)
 }
 
 // docTerm is what one document holds of one term.
@@ -401,7 +426,7 @@ func analyseDoc(d *Doc, variants variantTable) analysed {
 
 func (w *analyser) analyse(d *Doc, variants variantTable) analysed {
 	scratch := w.scratch
-	terms := make([]docTerm, 0, w.last+w.last/4+16)
+	terms := newTerms(w.last + w.last/4 + 16)
 	var length uint32
 	count := func(term string, weight, sections uint32, field bool) *docTerm {
 		id, ok := w.ids[term]
