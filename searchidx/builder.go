@@ -78,6 +78,13 @@ type pair struct {
 }
 
 func (p *posting) add(id uint32, dt *docTerm) {
+	if d := id - p.last; d < 0x80 && dt.textTF < 0x40 && dt.fieldTF == 0 && dt.sections < 0x80 {
+		// The common record: three one-byte uvarints.
+		p.buf = append(p.buf, byte(d), byte(dt.textTF<<1), byte(dt.sections))
+		p.last = id
+		p.df++
+		return
+	}
 	p.buf = binary.AppendUvarint(p.buf, uint64(id-p.last))
 	if dt.fieldTF == 0 {
 		p.buf = binary.AppendUvarint(p.buf, uint64(dt.textTF)<<1)
