@@ -103,6 +103,10 @@ func (p *posting) pairs(dst []pair) []pair {
 	dst = dst[:0]
 	var id uint32
 	next := func(i *int) uint64 {
+		if c := p.buf[*i]; c < 0x80 { // most are one byte
+			*i++
+			return uint64(c)
+		}
 		x, n := binary.Uvarint(p.buf[*i:])
 		*i += n
 		return x
