@@ -421,6 +421,9 @@ type analyser struct {
 	// term's place in the current document's terms plus 1, or 0.
 	ids   map[string]int32
 	names []string
+	// exacts[id-1] is the copy of the term's last exact form, shared by
+	// the documents that write the term so.
+	exacts []string
 	// vars[id-1] are the other spellings of the term (the variant table's
 	// entry, looked up once). An analyser is used with one table only.
 	vars [][]string
@@ -446,6 +449,7 @@ func (w *analyser) analyse(d *Doc, variants variantTable) analysed {
 			w.names = append(w.names, term)
 			w.vars = append(w.vars, variants[term])
 			w.at = append(w.at, 0)
+			w.exacts = append(w.exacts, "")
 			id = int32(len(w.names))
 			w.ids[term] = id
 		}
@@ -471,7 +475,12 @@ func (w *analyser) analyse(d *Doc, variants variantTable) analysed {
 		for _, t := range scratch {
 			dt := count(t.Term, weight, sections, field)
 			if t.Exact != "" && !slices.Contains(dt.exact, t.Exact) {
-				dt.exact = append(dt.exact, strings.Clone(t.Exact))
+				x := w.exacts[dt.local-1]
+				if x != t.Exact {
+					x = strings.Clone(t.Exact)
+					w.exacts[dt.local-1] = x
+				}
+				dt.exact = append(dt.exact, x)
 			}
 		}
 		if !field {
