@@ -78,6 +78,13 @@ type pair struct {
 }
 
 func (p *posting) add(id uint32, dt *docTerm) {
+	if d := id - p.last; d < 0x80 && dt.textTF < 0x40 && dt.fieldTF == 0 && dt.sections < 0x80 {
+		// The common record: three one-byte uvarints.
+		p.buf = append(p.buf, byte(d), byte(dt.textTF<<1), byte(dt.sections))
+		p.last = id
+		p.df++
+		return
+	}
 	p.buf = binary.AppendUvarint(p.buf, uint64(id-p.last))
 	if dt.fieldTF == 0 {
 		p.buf = binary.AppendUvarint(p.buf, uint64(dt.textTF)<<1)
@@ -96,6 +103,10 @@ func (p *posting) pairs(dst []pair) []pair {
 	dst = dst[:0]
 	var id uint32
 	next := func(i *int) uint64 {
+		if c := p.buf[*i]; c < 0x80 { // most are one byte
+			*i++
+			return uint64(c)
+		}
 		x, n := binary.Uvarint(p.buf[*i:])
 		*i += n
 		return x
@@ -352,7 +363,32 @@ func (b *Builder) merge(first uint32, docs []pendingDoc, metas []docMeta, res []
 		if b.seg != nil {
 			b.seg.add(docs[i].doc.Fingerprint, &metas[i], a, ps)
 		}
+		if a.slot >= 0 {
+			// Nothing merged points into the terms (postings and exact
+			// forms are keyed by copies): the next documents reuse them.
+			recycleTerms(a.terms)
+			a.terms = nil
+		}
 	}
+}
+
+// termsPool holds the emptied terms of merged documents, for the analysis
+// of the next ones: a document's terms are the bulk of what analysis
+// allocates, and live only until the document is merged.
+var termsPool sync.Pool
+
+// newTerms returns an empty slice of at least n terms' capacity.
+func newTerms(n int) []docTerm {
+	if p, ok := termsPool.Get().(*[]docTerm); ok && cap(*p) >= n {
+		return (*p)[:0]
+	}
+	return make([]docTerm, 0, n)
+}
+
+func recycleTerms(t []docTerm) {
+	clear(t) // drop the strings
+	t = t[:0]
+	termsPool.Put(&t)
 }
 
 // docTerm is what one document holds of one term.
@@ -361,8 +397,8 @@ type docTerm struct {
 	fieldTF  uint32   // weighted occurrences in licence, product, substance and keyword fields
 	textTF   uint32   // weighted occurrences in title, headings and text
 	sections uint32   // bit c set: occurs in section code c
-	exact    []string // surface forms, sorted
 	local    int32    // 1 + the analyser's id of the term, or 0
+	exact    []string // surface forms, sorted
 }
 
 // analysed is what analysis makes of one document: its terms (in no
@@ -385,8 +421,14 @@ type analyser struct {
 	// term's place in the current document's terms plus 1, or 0.
 	ids   map[string]int32
 	names []string
-	at    []int32
-	last  int // terms in the last document, to size the next
+	// exacts[id-1] is the copy of the term's last exact form, shared by
+	// the documents that write the term so.
+	exacts []string
+	// vars[id-1] are the other spellings of the term (the variant table's
+	// entry, looked up once). An analyser is used with one table only.
+	vars [][]string
+	at   []int32
+	last int // terms in the last document, to size the next
 }
 
 func newAnalyser() *analyser { return &analyser{slot: -1, ids: map[string]int32{}} }
@@ -398,14 +440,16 @@ func analyseDoc(d *Doc, variants variantTable) analysed {
 
 func (w *analyser) analyse(d *Doc, variants variantTable) analysed {
 	scratch := w.scratch
-	terms := make([]docTerm, 0, w.last+w.last/4+16)
+	terms := newTerms(w.last + w.last/4 + 16)
 	var length uint32
 	count := func(term string, weight, sections uint32, field bool) *docTerm {
 		id, ok := w.ids[term]
 		if !ok {
 			term = strings.Clone(term)
 			w.names = append(w.names, term)
+			w.vars = append(w.vars, variants[term])
 			w.at = append(w.at, 0)
+			w.exacts = append(w.exacts, "")
 			id = int32(len(w.names))
 			w.ids[term] = id
 		}
@@ -431,7 +475,12 @@ func (w *analyser) analyse(d *Doc, variants variantTable) analysed {
 		for _, t := range scratch {
 			dt := count(t.Term, weight, sections, field)
 			if t.Exact != "" && !slices.Contains(dt.exact, t.Exact) {
-				dt.exact = append(dt.exact, strings.Clone(t.Exact))
+				x := w.exacts[dt.local-1]
+				if x != t.Exact {
+					x = strings.Clone(t.Exact)
+					w.exacts[dt.local-1] = x
+				}
+				dt.exact = append(dt.exact, x)
 			}
 		}
 		if !field {
@@ -469,7 +518,7 @@ func (w *analyser) analyse(d *Doc, variants variantTable) analysed {
 	// Name variants: each spelling's counts go to the other spellings too,
 	// once per distinct term rather than per occurrence.
 	for i, n := 0, len(terms); i < n; i++ {
-		for _, v := range variants[terms[i].term] {
+		for _, v := range w.vars[terms[i].local-1] {
 			src := terms[i]
 			dt := count(v, 0, src.sections, false)
 			dt.fieldTF += src.fieldTF

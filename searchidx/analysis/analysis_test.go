@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -177,5 +178,51 @@ func FuzzAnalyze(f *testing.F) {
 			}
 		}
 		ParseLicences(s)
+		if got, want := appendTokensBuf(s), Analyze(s, IndexMode); !reflect.DeepEqual(got, want) {
+			t.Fatalf("AppendTokensBuf(%q) = %q, Analyze = %q", s, render(got), render(want))
+		}
 	})
+}
+
+func appendTokensBuf(s string) []Token {
+	toks, _ := AppendTokensBuf(nil, s, IndexMode, nil)
+	for i := range toks { // they may point into the buffer
+		toks[i].Term, toks[i].Exact = strings.Clone(toks[i].Term), strings.Clone(toks[i].Exact)
+	}
+	return toks
+}
+
+// TestAppendTokensBuf checks the builder's path (ASCII folded into a
+// buffer, the licence scan skipped without five digits in a row) against
+// Analyze on every input of the vectors.
+func TestAppendTokensBuf(t *testing.T) {
+	v := loadVectors(t)
+	inputs := []string{"", "PL 12345/0001", "1234 5678", "a 12345 1234 b", "x 02 123451234", "1234x 12345-1234"}
+	for _, c := range v.Cases {
+		inputs = append(inputs, c.Input)
+	}
+	for _, l := range v.Licences {
+		inputs = append(inputs, l.Input)
+	}
+	for _, s := range inputs {
+		if got, want := appendTokensBuf(s), Analyze(s, IndexMode); !reflect.DeepEqual(got, want) {
+			t.Errorf("AppendTokensBuf(%q) = %q, Analyze = %q", s, render(got), render(want))
+		}
+	}
+}
+
+// TestMasks checks the eight-byte tests of AppendTokensBuf on every ASCII
+// byte at every place.
+func TestMasks(t *testing.T) {
+	for c := range 0x80 {
+		for k := range 8 {
+			w := uint64(c) << (8 * k)
+			if got, want := upperMask(w) != 0, c >= 'A' && c <= 'Z'; got != want {
+				t.Errorf("upperMask(%#x) = %v", w, got)
+			}
+			if got, want := digitMask(w) != 0, c >= '0' && c <= '9'; got != want {
+				t.Errorf("digitMask(%#x) = %v", w, got)
+			}
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"encoding/binary"
 	"strings"
 	"sync"
 	"unicode"
@@ -75,24 +76,75 @@ func AppendTokens(dst []Token, text string, mode Mode) []Token {
 // into buf, and are valid only until buf is next written. A caller keeping
 // a token's Term or Exact must copy it.
 func AppendTokensBuf(dst []Token, text string, mode Mode, buf []byte) ([]Token, []byte) {
-	upper := false
-	for i := 0; i < len(text); i++ {
+	// The pass that decides how to fold also notes whether the text has
+	// five digits in a row, without which it holds no licence number. It
+	// reads eight bytes at a time, byte by byte only where digits are.
+	upper, digits, five := false, 0, false
+	i := 0
+	for ; i+8 <= len(text); i += 8 {
+		w := binary.LittleEndian.Uint64(unsafe.Slice(unsafe.StringData(text[i:]), 8))
+		if w&hi != 0 {
+			return analyzeFolded(foldUnicode(text), mode, dst), buf
+		}
+		upper = upper || upperMask(w) != 0
+		if digitMask(w) == 0 {
+			digits = 0
+			continue
+		}
+		for k := i; k < i+8; k++ {
+			if isDigit(text[k]) {
+				digits++
+				five = five || digits >= 5
+			} else {
+				digits = 0
+			}
+		}
+	}
+	for ; i < len(text); i++ {
 		c := text[i]
 		if c >= utf8.RuneSelf {
 			return analyzeFolded(foldUnicode(text), mode, dst), buf
 		}
 		upper = upper || (c >= 'A' && c <= 'Z')
+		if isDigit(c) {
+			digits++
+			five = five || digits >= 5
+		} else {
+			digits = 0
+		}
 	}
 	if !upper || len(text) == 0 {
-		return analyzeFolded(text, mode, dst), buf
+		return tokenizeFolded(text, mode, dst, five), buf
 	}
 	buf = append(buf[:0], text...)
-	for j, c := range buf {
-		if c >= 'A' && c <= 'Z' {
+	j := 0
+	for ; j+8 <= len(buf); j += 8 {
+		w := binary.LittleEndian.Uint64(buf[j:])
+		binary.LittleEndian.PutUint64(buf[j:], w|upperMask(w)>>2) // 0x80>>2 is 'a'-'A'
+	}
+	for ; j < len(buf); j++ {
+		if c := buf[j]; c >= 'A' && c <= 'Z' {
 			buf[j] = c + 'a' - 'A'
 		}
 	}
-	return analyzeFolded(unsafe.String(unsafe.SliceData(buf), len(buf)), mode, dst), buf
+	return tokenizeFolded(unsafe.String(unsafe.SliceData(buf), len(buf)), mode, dst, five), buf
+}
+
+const (
+	ones = 0x0101010101010101
+	hi   = 0x8080808080808080
+)
+
+// upperMask has the top bit set of each byte of w in A–Z; w's bytes must
+// be ASCII (below 0x80), so that no addition carries into the next byte.
+func upperMask(w uint64) uint64 {
+	return (w + (0x80-'A')*ones) &^ (w + (0x80-'Z'-1)*ones) & hi
+}
+
+// digitMask has the top bit set of each byte of w in 0–9; w's bytes must
+// be ASCII.
+func digitMask(w uint64) uint64 {
+	return (w + (0x80-'0')*ones) &^ (w + (0x80-'9'-1)*ones) & hi
 }
 
 // A Query is an analysed query.
@@ -143,11 +195,23 @@ func isAlnumRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r)
 type run struct {
 	text   string
 	joined bool // joined to the previous run by - or / with no space
+	digits bool // holds an ASCII digit
 }
 
 // analyzeFolded tokenises folded text: licence numbers first, then the
 // stretches between them.
 func analyzeFolded(s string, mode Mode, dst []Token) []Token {
+	return tokenizeFolded(s, mode, dst, true)
+}
+
+// tokenizeFolded is analyzeFolded, skipping the licence scan when
+// mayHoldLicence is false: every licence number has five digits in a row
+// (licenceTail's company number, or the importer's nine), so text without
+// them holds none.
+func tokenizeFolded(s string, mode Mode, dst []Token, mayHoldLicence bool) []Token {
+	if !mayHoldLicence {
+		return tokenizeRuns(s, mode, dst)
+	}
 	last := 0
 	for _, m := range findLicences(s) {
 		dst = tokenizeRuns(s[last:m.start], mode, dst)
@@ -167,15 +231,40 @@ var asciiAlnum = func() (t [256]bool) {
 	return t
 }()
 
+// asciiClass[c] is classLetter or classDigit for the ASCII letters and
+// digits, 0 for other bytes.
+var asciiClass = func() (t [256]uint8) {
+	for c := range 128 {
+		switch {
+		case isDigit(byte(c)):
+			t[c] = classDigit
+		case c|0x20 >= 'a' && c|0x20 <= 'z':
+			t[c] = classLetter
+		}
+	}
+	return t
+}()
+
+const (
+	classLetter = 1
+	classDigit  = 2
+)
+
 // splitRuns appends the runs of s to runs.
 func splitRuns(runs []run, s string) []run {
 	start := -1
 	joiner := false
+	var class uint8 // of the ASCII letters and digits of the current run
 	for i := 0; i < len(s); {
 		// Fast paths for ASCII: inside a run, letters and digits only
 		// extend it; outside one, other characters do nothing.
 		if start >= 0 {
-			for i < len(s) && asciiAlnum[s[i]] {
+			for i < len(s) {
+				k := asciiClass[s[i]]
+				if k == 0 {
+					break
+				}
+				class |= k
 				i++
 			}
 		} else {
@@ -203,16 +292,16 @@ func splitRuns(runs []run, s string) []run {
 			}
 			if r == '%' && prevDigit {
 				i += w
-				runs = append(runs, run{s[start:i], joiner})
+				runs = append(runs, run{s[start:i], joiner, class&classDigit != 0})
 				start, joiner = -1, false
 				continue
 			}
 		}
 		switch {
 		case alnum && start < 0:
-			start = i
+			start, class = i, asciiClass[s[i]]
 		case !alnum && start >= 0:
-			runs = append(runs, run{s[start:i], joiner})
+			runs = append(runs, run{s[start:i], joiner, class&classDigit != 0})
 			start, joiner = -1, false
 			// A joiner is - or / (or a dash) directly between two runs.
 			if (r == '-' || r == '/' || r == '‐' || r == '‑') && i+w < len(s) {
@@ -229,7 +318,7 @@ func splitRuns(runs []run, s string) []run {
 		i += w
 	}
 	if start >= 0 {
-		runs = append(runs, run{s[start:], joiner})
+		runs = append(runs, run{s[start:], joiner, class&classDigit != 0})
 	}
 	return runs
 }
@@ -252,19 +341,19 @@ func tokenizeRuns(s string, mode Mode, dst []Token) []Token {
 		group := runs[i:j]
 		if len(group) == 1 {
 			// A number followed by a unit written apart: "500 mg".
-			if isNumber(group[0].text) && j < len(runs) && !(j+1 < len(runs) && runs[j+1].joined) {
+			if group[0].digits && isNumber(group[0].text) && j < len(runs) && !(j+1 < len(runs) && runs[j+1].joined) {
 				if u, ok := unit(runs[j].text); ok {
 					dst = appendStrength(dst, group[0].text, u, mode)
 					i = j + 1
 					continue
 				}
 			}
-			dst = appendRun(dst, group[0].text, mode)
+			dst = appendRun(dst, group[0], mode)
 			i = j
 			continue
 		}
 		for _, r := range group {
-			dst = appendRun(dst, r.text, mode)
+			dst = appendRun(dst, r, mode)
 		}
 		if mode == IndexMode && len(group) <= 4 {
 			var b strings.Builder
@@ -317,7 +406,12 @@ func appendStrength(dst []Token, num, u string, mode Mode) []Token {
 }
 
 // appendRun adds the token(s) of one run.
-func appendRun(dst []Token, s string, mode Mode) []Token {
+func appendRun(dst []Token, r run, mode Mode) []Token {
+	s := r.text
+	if !r.digits {
+		// Letters only: no number, strength or "b12".
+		return appendWord(dst, s)
+	}
 	if isNumber(s) {
 		return append(dst, Token{Term: s, Kind: KindNumber})
 	}
@@ -339,6 +433,11 @@ func appendRun(dst []Token, s string, mode Mode) []Token {
 			return append(dst, Token{Term: s, Kind: KindWord}) // "b12": kept whole
 		}
 	}
+	return appendWord(dst, s)
+}
+
+// appendWord adds the token of a run of letters.
+func appendWord(dst []Token, s string) []Token {
 	stem := Stem(s)
 	t := Token{Term: stem, Kind: KindWord}
 	if stem != s && !(len(s) == len(stem)+1 && s[len(stem)] == 'e' && s[:len(stem)] == stem) {
@@ -353,6 +452,10 @@ func appendRun(dst []Token, s string, mode Mode) []Token {
 // digits, are left as they are; -ies becomes -y and -xes loses its es. See ANALYSIS.md for the rules.
 func Stem(w string) string {
 	if len(w) <= 3 {
+		return w
+	}
+	// Every rule removes a final s or e: other words are left at once.
+	if c := w[len(w)-1]; c != 's' && c != 'e' {
 		return w
 	}
 	switch {
