@@ -14,7 +14,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -338,23 +337,22 @@ type checked struct {
 // applies its events to the catalogue in order.
 func apply(ctx context.Context, o Options, cat *catalogue.Catalogue, store *documents.Store, b ingest.Batch, counts *ingest.Counts, fl *finding.List) error {
 	results := make([]checked, len(b.Events))
-	sem := make(chan struct{}, o.Workers)
-	var wg sync.WaitGroup
+	var g errgroup.Group
+	g.SetLimit(o.Workers)
 	for i, ev := range b.Events {
 		if ev.Delete {
 			continue
 		}
 		if err := ctx.Err(); err != nil {
-			wg.Wait()
+			g.Wait()
 			return err
 		}
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
+		g.Go(func() error {
 			results[i] = check(store, ev.Record, o.MaxPDFSize)
+			return nil
 		})
 	}
-	wg.Wait()
+	g.Wait()
 	for i, ev := range b.Events {
 		if ev.Delete {
 			cat.Delete(ev.Record, fl)

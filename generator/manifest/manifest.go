@@ -233,10 +233,20 @@ func hashFile(root *os.Root, p string) (md5hex, shahex string, n int64, err erro
 		return "", "", 0, fmt.Errorf("manifest: read %s: %w", p, err)
 	}
 	defer f.Close()
-	hm, hs := md5.New(), sha256.New()
-	n, err = io.Copy(io.MultiWriter(hm, hs), f)
+	md5hex, shahex, n, err = Hash(f)
 	if err != nil {
 		return "", "", 0, fmt.Errorf("manifest: read %s: %w", p, err)
+	}
+	return md5hex, shahex, n, nil
+}
+
+// Hash reads r to its end and returns the MD5 and sha256 (hex) of what it
+// read, and how many bytes: what an Entry records of a file.
+func Hash(r io.Reader) (md5hex, shahex string, n int64, err error) {
+	hm, hs := md5.New(), sha256.New()
+	n, err = io.Copy(io.MultiWriter(hm, hs), r)
+	if err != nil {
+		return "", "", 0, err
 	}
 	return hex.EncodeToString(hm.Sum(nil)), hex.EncodeToString(hs.Sum(nil)), n, nil
 }

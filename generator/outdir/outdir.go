@@ -44,7 +44,6 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -698,12 +697,11 @@ func hashFile(p, name string) (manifest.Entry, error) {
 		return manifest.Entry{}, err
 	}
 	defer f.Close()
-	hm, hs := md5.New(), sha256.New()
-	n, err := io.Copy(io.MultiWriter(hm, hs), f)
+	m, sha, n, err := manifest.Hash(f)
 	if err != nil {
 		return manifest.Entry{}, fmt.Errorf("read %s: %w", p, err)
 	}
-	return manifest.Entry{Path: name, Size: n, MD5: hex.EncodeToString(hm.Sum(nil)), SHA256: hex.EncodeToString(hs.Sum(nil))}, nil
+	return manifest.Entry{Path: name, Size: n, MD5: m, SHA256: sha}, nil
 }
 
 // filepathWalk calls f with the slash-separated path, relative to dir, of

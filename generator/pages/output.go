@@ -96,17 +96,17 @@ func (o *output) pageKey(tmpl string, p *page) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// keyed writes a page, minified, with its key.
+// keyed writes a page, minified, with its key ("" for none).
 func (o *output) keyed(name, key string, data []byte) error {
-	if key == "" || o.kw == nil {
-		return o.file(name, data)
-	}
 	if err := checkName(name); err != nil {
 		return err
 	}
 	data, err := o.min.bytes(mediaTypes[path.Ext(name)], data)
 	if err != nil {
 		return fmt.Errorf("minify %s: %w", name, err)
+	}
+	if key == "" || o.kw == nil {
+		return o.w.WriteFile(name, data)
 	}
 	return o.kw.WriteKeyed(name, key, data)
 }
@@ -132,14 +132,7 @@ func checkName(name string) error {
 
 // file writes data as name, minified according to its extension.
 func (o *output) file(name string, data []byte) error {
-	if err := checkName(name); err != nil {
-		return err
-	}
-	data, err := o.min.bytes(mediaTypes[path.Ext(name)], data)
-	if err != nil {
-		return fmt.Errorf("minify %s: %w", name, err)
-	}
-	return o.w.WriteFile(name, data)
+	return o.keyed(name, "", data)
 }
 
 // raw writes data as name unchanged.

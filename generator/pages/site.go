@@ -1,9 +1,11 @@
 package pages
 
 import (
+	"context"
+
 	"fmt"
+	"golang.org/x/sync/errgroup"
 	"strings"
-	"sync"
 
 	"mip/generator/catalogue"
 )
@@ -45,35 +47,12 @@ func (r *renderer) write(out *output, tmpl string, p *page) error {
 // parallel runs f(0) … f(n-1) on up to workers goroutines and returns the
 // first error.
 func parallel(n, workers int, f func(i int) error) error {
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		first error
-		next  int
-	)
-	for range min(workers, n) {
-		wg.Go(func() {
-			for {
-				mu.Lock()
-				i := next
-				next++
-				stop := first != nil
-				mu.Unlock()
-				if i >= n || stop {
-					return
-				}
-				if err := f(i); err != nil {
-					mu.Lock()
-					if first == nil {
-						first = err
-					}
-					mu.Unlock()
-				}
-			}
-		})
+	g, ctx := errgroup.WithContext(context.Background())
+	g.SetLimit(max(1, workers))
+	for i := 0; i < n && ctx.Err() == nil; i++ {
+		g.Go(func() error { return f(i) })
 	}
-	wg.Wait()
-	return first
+	return g.Wait()
 }
 
 type homeData struct {
