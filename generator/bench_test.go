@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -181,13 +182,36 @@ func BenchmarkIncremental(b *testing.B) {
 			LegacyCSV: filepath.Join(exp, "legacy", "export.csv"), PARs: filepath.Join(exp, "pars")})
 		b.ReportMetric(coldWall.Seconds(), "cold-s")
 		for i, dir := range nights {
+			stop := profileNight(b, i+2)
 			rep, wall, used := run(fmt.Sprintf("night %d", i+2), Options{Sentinel: []string{filepath.Join(dir, "sentinel")}})
 			k := fmt.Sprintf("night%d-", i+2)
 			b.ReportMetric(wall.Seconds(), k+"s")
 			b.ReportMetric(100*wall.Seconds()/coldWall.Seconds(), k+"%-of-cold")
 			b.ReportMetric(100*used.Seconds()/coldCPU.Seconds(), k+"%-of-cold-cpu")
 			b.ReportMetric(float64(rep.Output.Written), k+"files-written")
+			stop()
 		}
+	}
+}
+
+// profileNight writes a CPU profile of night k's build to the file that
+// MIP_BENCH_CPUPROFILE names with "-night<k>" added, when it is set (go
+// test's own -cpuprofile would be mostly the cold build).
+func profileNight(b *testing.B, k int) (stop func()) {
+	name := os.Getenv("MIP_BENCH_CPUPROFILE")
+	if name == "" {
+		return func() {}
+	}
+	f, err := os.Create(fmt.Sprintf("%s-night%d", name, k))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
 	}
 }
 
