@@ -26,6 +26,7 @@ import (
 	"mip/generator/outdir"
 	"mip/generator/pages"
 	"mip/generator/statestore"
+	"mip/searchidx"
 )
 
 // Options configure a build.
@@ -134,6 +135,9 @@ type SearchStats struct {
 	Files         int   `json:"files"`
 	Bytes         int64 `json:"bytes"`
 	ManifestBytes int   `json:"manifest_bytes"`
+	// Seconds the index took to build, beside the pages (the stage "write
+	// search index" is only the time the build waited for it after them).
+	Seconds float64 `json:"seconds"`
 }
 
 // Build runs the pipeline. It returns the report even when it fails.
@@ -289,31 +293,37 @@ func writeOutput(o Options, tm *timer, rep *Report, cat *catalogue.Catalogue, vi
 			w.Abort()
 		}
 	}()
-	var g errgroup.Group
-	g.SetLimit(o.Workers)
-	for _, d := range view.Documents {
-		g.Go(func() error { return w.LinkFile("docs/"+d.SHA256+".pdf", store.Path(d.SHA256)) })
-	}
-	if err := g.Wait(); err != nil {
-		return err
-	}
-	if err := pages.Write(w, cat, view, pages.Options{
-		Minify: true, BaseURL: o.BaseURL, Built: o.Now, Generation: cat.Generation, Changes: rep.Changes, Workers: o.Workers,
-		Sections: documentSections(text), Key: pagesKey()}); err != nil {
-		return err
-	}
-	tm.next("write search index")
+	// The search index is built beside the pages, into a directory of its
+	// own: the two share no files, and each has stretches of one core's
+	// work or of waiting on the disk that the other fills.
 	tmp, err := w.TempDir()
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	sst, err := writeSearchIndex(tmp, filepath.Join(o.State, SegmentFile), cat, view, text, o.Workers)
-	if err != nil {
-		return fmt.Errorf("build search index: %w", err)
+	type indexed struct {
+		stats searchidx.Stats
+		took  time.Duration
+		err   error
 	}
+	index := make(chan indexed, 1)
+	go func() {
+		start := time.Now()
+		st, err := writeSearchIndex(tmp, filepath.Join(o.State, SegmentFile), cat, view, text, o.Workers)
+		index <- indexed{st, time.Since(start), err}
+	}()
+	if err := writePages(o, w, rep, cat, view, store, text); err != nil {
+		<-index
+		return err
+	}
+	tm.next("write search index")
+	ix := <-index
+	if ix.err != nil {
+		return fmt.Errorf("build search index: %w", ix.err)
+	}
+	sst := ix.stats
 	rep.Search = SearchStats{Documents: sst.Docs, Files: sst.Files, Bytes: sst.Bytes, ManifestBytes: sst.ManifestBytes,
-		Analysed: sst.Analysed, Reused: sst.Reused}
+		Analysed: sst.Analysed, Reused: sst.Reused, Seconds: ix.took.Round(time.Millisecond).Seconds()}
 	if err := w.Import(IndexDir, tmp); err != nil {
 		return fmt.Errorf("build search index: %w", err)
 	}
@@ -325,6 +335,21 @@ func writeOutput(o Options, tm *timer, rep *Report, cat *catalogue.Catalogue, vi
 	st := w.Stats()
 	rep.Output = OutputStats{Written: st.Written, Linked: st.Linked, Kept: st.Kept, Removed: st.Removed}
 	return nil
+}
+
+// writePages puts the stored PDFs and every page in the new output.
+func writePages(o Options, w *outdir.Writer, rep *Report, cat *catalogue.Catalogue, view *catalogue.View, store *documents.Store, text *texts) error {
+	var g errgroup.Group
+	g.SetLimit(o.Workers)
+	for _, d := range view.Documents {
+		g.Go(func() error { return w.LinkFile("docs/"+d.SHA256+".pdf", store.Path(d.SHA256)) })
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return pages.Write(w, cat, view, pages.Options{
+		Minify: true, BaseURL: o.BaseURL, Built: o.Now, Generation: cat.Generation, Changes: rep.Changes, Workers: o.Workers,
+		Sections: documentSections(text), Key: pagesKey()})
 }
 
 // checked is a create record with the outcome of its PDF check.

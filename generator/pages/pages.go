@@ -177,31 +177,38 @@ func Write(w Writer, c *catalogue.Catalogue, v *catalogue.View, o Options) error
 
 // writeAPI writes /api/v1/.
 func writeAPI(out *output, c *catalogue.Catalogue, v *catalogue.View, o Options) error {
-	for _, d := range v.Documents {
-		if err := writeJSON(out, path.Join("api/v1/documents", d.SHA256+".json"), documentJSON(c, d)); err != nil {
-			return err
-		}
+	if err := parallel(len(v.Documents), o.Workers, func(i int) error {
+		d := v.Documents[i]
+		return writeJSON(out, path.Join("api/v1/documents", d.SHA256+".json"), documentJSON(c, d))
+	}); err != nil {
+		return err
 	}
-	var ndjson bytes.Buffer
-	for _, p := range v.Products {
+	lines := make([][]byte, len(v.Products))
+	if err := parallel(len(v.Products), o.Workers, func(i int) error {
+		p := v.Products[i]
 		pj := productJSON(p)
 		if err := writeJSON(out, path.Join("api/v1/products", p.ID+".json"), pj); err != nil {
 			return err
 		}
 		line, err := json.Marshal(pj)
-		if err != nil {
-			return err
-		}
+		lines[i] = line
+		return err
+	}); err != nil {
+		return err
+	}
+	var ndjson bytes.Buffer
+	for _, line := range lines {
 		ndjson.Write(line)
 		ndjson.WriteByte('\n')
 	}
 	if err := out.raw("api/v1/products.ndjson", ndjson.Bytes()); err != nil {
 		return err
 	}
-	for _, s := range v.Substances {
-		if err := writeJSON(out, path.Join("api/v1/substances", s.ID+".json"), substanceJSON(s)); err != nil {
-			return err
-		}
+	if err := parallel(len(v.Substances), o.Workers, func(i int) error {
+		s := v.Substances[i]
+		return writeJSON(out, path.Join("api/v1/substances", s.ID+".json"), substanceJSON(s))
+	}); err != nil {
+		return err
 	}
 	if err := writeLetters(out, v); err != nil {
 		return err
