@@ -313,10 +313,8 @@ func Read(dir string) (*Manifest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("manifest: read %s: %w", Name, err)
 	}
-	var m Manifest
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&m); err != nil {
+	m, err := Decode(data)
+	if err != nil {
 		return nil, fmt.Errorf("manifest: read %s: %w", Name, err)
 	}
 	if m.Version != 1 {
@@ -325,7 +323,7 @@ func Read(dir string) (*Manifest, error) {
 	if !slices.IsSortedFunc(m.Files, func(a, b Entry) int { return strings.Compare(a.Path, b.Path) }) {
 		return nil, fmt.Errorf("manifest: %s is not sorted by path", Name)
 	}
-	return &m, nil
+	return m, nil
 }
 
 // ErrMismatch is wrapped by the error Verify returns when the site does not
