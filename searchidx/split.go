@@ -19,10 +19,11 @@ const TopPerGroup = 10
 // splitEntries replaces every term or union entry whose encoding passes
 // splitBytes by its split form (format.Split): the shard keeps the counts
 // per group and the documents a first page can show, and the postings go
-// to chunk files of about chunkBytes each, by ranges of document ids.
+// to chunk files of about chunkBytes each, by ranges of at least chunkSpan
+// document ids.
 // groupStarts holds the first id of each group and, last, the number of
 // documents. It returns the chunk files and updates sizes.
-func splitEntries(entries []format.Entry, sizes []int, groupStarts []uint32, splitBytes, chunkBytes int) []file {
+func splitEntries(entries []format.Entry, sizes []int, groupStarts []uint32, splitBytes, chunkBytes, chunkSpan int) []file {
 	var big []int
 	for i := range entries {
 		k := format.KindOf(entries[i].Key)
@@ -38,7 +39,7 @@ func splitEntries(entries []format.Entry, sizes []int, groupStarts []uint32, spl
 			for j := w; j < len(big); j += workers {
 				i := big[j]
 				var files [][]byte
-				entries[i], files = splitEntry(entries[i], sizes[i], groupStarts, chunkBytes)
+				entries[i], files = splitEntry(entries[i], sizes[i], groupStarts, chunkBytes, chunkSpan)
 				for k, data := range files {
 					out[j] = append(out[j], file{format.ChunkName(entries[i].Split.Hash, k), data})
 				}
@@ -56,7 +57,7 @@ func splitEntries(entries []format.Entry, sizes []int, groupStarts []uint32, spl
 
 // splitEntry returns the split form of e (of encoded size size) and its
 // chunk files.
-func splitEntry(e format.Entry, size int, groupStarts []uint32, chunkBytes int) (format.Entry, [][]byte) {
+func splitEntry(e format.Entry, size int, groupStarts []uint32, chunkBytes, chunkSpan int) (format.Entry, [][]byte) {
 	kind := format.KindOf(e.Key)
 	all := e.Matches()
 	df := all.GetCardinality()
@@ -70,18 +71,24 @@ func splitEntry(e format.Entry, size int, groupStarts []uint32, chunkBytes int) 
 	s.Top = topDocs(&e, groupStarts)
 
 	// Chunks of about chunkBytes: the same number of documents each, from
-	// the entry's mean bytes per document.
+	// the entry's mean bytes per document, but each spanning at least
+	// chunkSpan ids.
+	n := uint64(groupStarts[len(groupStarts)-1])
 	per := max(1, uint64(chunkBytes)*df/uint64(max(size, 1)))
-	var starts []uint32
-	for j := uint64(0); j < df; j += per {
-		if j == 0 {
-			starts = append(starts, 0)
-			continue
-		}
+	starts := []uint32{0}
+	for j := per; j < df; j += per {
 		x, _ := all.Select(uint32(j))
+		if least := uint64(starts[len(starts)-1]) + uint64(chunkSpan); uint64(x) < least {
+			if least >= n {
+				break
+			}
+			if j = all.Rank(uint32(least - 1)); j >= df {
+				break
+			}
+			x, _ = all.Select(uint32(j))
+		}
 		starts = append(starts, x)
 	}
-	n := uint64(groupStarts[len(groupStarts)-1])
 	var files [][]byte
 	for k, lo := range starts {
 		hi := n

@@ -27,11 +27,11 @@ func TestSplitAnswersAlike(t *testing.T) {
 	whole, _ := buildDir(t, docs, Options{ShardBytes: 4 << 10, SplitBytes: 1 << 30})
 	// Most entries split, then only the larger ones (so that an unfinished
 	// word's completions mix split and whole entries).
-	split, st := buildDir(t, docs, Options{ShardBytes: 4 << 10, SplitBytes: 300, ChunkBytes: 500})
+	split, st := buildDir(t, docs, Options{ShardBytes: 4 << 10, SplitBytes: 300, ChunkBytes: 500, ChunkSpan: 1})
 	if st.Split < 50 || st.ChunkFiles < 2*st.Split {
 		t.Fatalf("only %d entries split, into %d chunks", st.Split, st.ChunkFiles)
 	}
-	some, st := buildDir(t, docs, Options{ShardBytes: 4 << 10, SplitBytes: 1500, ChunkBytes: 700})
+	some, st := buildDir(t, docs, Options{ShardBytes: 4 << 10, SplitBytes: 1500, ChunkBytes: 700, ChunkSpan: 200})
 	if st.Split < 5 {
 		t.Fatalf("only %d entries split", st.Split)
 	}
@@ -93,7 +93,7 @@ func TestSplitAnswersAlike(t *testing.T) {
 // against its entry, and that a chunk read against another chunk's range
 // is refused.
 func TestSplitChunksDecode(t *testing.T) {
-	dir, st := buildDir(t, syntheticDocs(300, 200, 5), Options{SplitBytes: 300, ChunkBytes: 500})
+	dir, st := buildDir(t, syntheticDocs(300, 200, 5), Options{SplitBytes: 300, ChunkBytes: 500, ChunkSpan: 1})
 	if st.ChunkFiles == 0 {
 		t.Fatal("no chunks")
 	}

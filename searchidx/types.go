@@ -99,9 +99,12 @@ type Options struct {
 	// SplitBytes: a term or union entry whose encoding passes it is split
 	// (FORMAT.md §4): its shard keeps its counts per group and the
 	// documents of a first page, its postings go to chunk files of about
-	// ChunkBytes, by ranges of document ids. Defaults 8 KiB and 4 KiB.
+	// ChunkBytes, by ranges of document ids, each range spanning at least
+	// ChunkSpan ids (a chunk costs a request: below 20,000 documents or so
+	// a split entry has a single chunk). Defaults 8 KiB, 4 KiB and 65,536.
 	SplitBytes int
 	ChunkBytes int
+	ChunkSpan  int
 
 	// Previous is the path of a segment saved by an earlier build (see
 	// Segment), or "". Documents whose Fingerprint it holds are taken
@@ -158,6 +161,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.ChunkBytes <= 0 {
 		o.ChunkBytes = 4 << 10
+	}
+	if o.ChunkSpan <= 0 {
+		o.ChunkSpan = 1 << 16
 	}
 	if o.SectionShare <= 0 {
 		o.SectionShare = 0.1

@@ -309,7 +309,7 @@ func (b *Builder) encode() ([]file, Stats) {
 	// Postings too large for a shard go to chunk files; the shard keeps
 	// what a first page needs (unions are chosen before, on the postings'
 	// full sizes).
-	chunks := splitEntries(entries, sizes, groupStarts, opts.SplitBytes, opts.ChunkBytes)
+	chunks := splitEntries(entries, sizes, groupStarts, opts.SplitBytes, opts.ChunkBytes, opts.ChunkSpan)
 	st.Split, st.ChunkFiles = 0, len(chunks)
 	for i := range entries {
 		if entries[i].Split != nil {

@@ -43,8 +43,8 @@ type Chunk struct {
 }
 
 // MaxSurfaces is the most exact forms a split entry may list (a TopDoc's
-// Exact is a 64-bit mask).
-const MaxSurfaces = 64
+// Exact is a mask that a JavaScript number holds exactly in 32 bits).
+const MaxSurfaces = 32
 
 // DF returns the number of documents of the entry.
 func (s *Split) DF() uint64 {
