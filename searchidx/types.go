@@ -101,7 +101,7 @@ type Options struct {
 	// documents of a first page, its postings go to chunk files of about
 	// ChunkBytes, by ranges of document ids, each range spanning at least
 	// ChunkSpan ids (a chunk costs a request: below 20,000 documents or so
-	// a split entry has a single chunk). Defaults 8 KiB, 4 KiB and 65,536.
+	// a split entry has a single chunk). Defaults 8 KiB, 2 KiB and 32,768.
 	SplitBytes int
 	ChunkBytes int
 	ChunkSpan  int
@@ -160,10 +160,10 @@ func (o Options) withDefaults() Options {
 		o.SplitBytes = 8 << 10
 	}
 	if o.ChunkBytes <= 0 {
-		o.ChunkBytes = 4 << 10
+		o.ChunkBytes = 2 << 10
 	}
 	if o.ChunkSpan <= 0 {
-		o.ChunkSpan = 1 << 16
+		o.ChunkSpan = 1 << 15
 	}
 	if o.SectionShare <= 0 {
 		o.SectionShare = 0.1
