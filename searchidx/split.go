@@ -95,6 +95,11 @@ func splitEntry(e format.Entry, size int, groupStarts []uint32, chunkBytes, chun
 		if k+1 < len(starts) {
 			hi = uint64(starts[k+1])
 		}
+		if len(starts) == 1 { // one chunk: the whole postings
+			s.Chunks = append(s.Chunks, format.Chunk{Start: 0, Docs: df})
+			files = append(files, format.EncodeChunk(kind, &e))
+			break
+		}
 		rng := roaring.New()
 		rng.AddRange(uint64(lo), hi)
 		c := format.Entry{Key: e.Key}
@@ -163,14 +168,21 @@ func topDocs(e *format.Entry, groupStarts []uint32) []format.TopDoc {
 		id    uint32
 		score int
 	}
+	// withForm[v][i]: the documents of level i holding exact form v.
+	withForm := make([][]*roaring.Bitmap, len(e.Exact))
+	for v, x := range e.Exact {
+		for _, l := range e.Levels {
+			withForm[v] = append(withForm[v], roaring.And(l.Docs, x.Docs))
+		}
+	}
 	for g := 0; g+1 < len(groupStarts); g++ {
 		lo, hi := groupStarts[g], groupStarts[g+1]
 		for v := -1; v < len(e.Exact); v++ {
 			var ids []uint32
-			for _, l := range e.Levels {
+			for i, l := range e.Levels {
 				ids = first(l.Docs, lo, hi, ids)
 				if v >= 0 {
-					ids = first(roaring.And(l.Docs, e.Exact[v].Docs), lo, hi, ids)
+					ids = first(withForm[v][i], lo, hi, ids)
 				}
 			}
 			slices.Sort(ids)
