@@ -28,8 +28,8 @@ const conformanceDir = "testdata/conformance"
 // its shards listed in directory files (idx-dirs holds its manifest and
 // directories, the rest being idx's files).
 var (
-	confOpts    = Options{ShardBytes: 3 << 10, CardsPerFile: 8, FilesPerPack: 4, ShardsPerPack: 4}
-	confDirOpts = Options{ShardBytes: 3 << 10, CardsPerFile: 8, FilesPerPack: 4, ShardsPerPack: 4, ManifestBytes: 1, ShardsPerDir: 8}
+	confOpts    = Options{ShardBytes: 3 << 10, CardsPerFile: 8, FilesPerPack: 4, ShardsPerPack: 4, SplitBytes: 400, ChunkBytes: 300, ChunkSpan: 50}
+	confDirOpts = Options{ShardBytes: 3 << 10, CardsPerFile: 8, FilesPerPack: 4, ShardsPerPack: 4, SplitBytes: 400, ChunkBytes: 300, ChunkSpan: 50, ManifestBytes: 1, ShardsPerDir: 8}
 )
 
 // overlayFS reads a file from top, or from base when top has none.

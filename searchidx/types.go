@@ -96,6 +96,15 @@ type Options struct {
 	// Defaults 8 KiB and 256.
 	ManifestBytes int
 	ShardsPerDir  int
+	// SplitBytes: a term or union entry whose encoding passes it is split
+	// (FORMAT.md §4): its shard keeps its counts per group and the
+	// documents of a first page, its postings go to chunk files of about
+	// ChunkBytes, by ranges of document ids, each range spanning at least
+	// ChunkSpan ids (a chunk costs a request: below 20,000 documents or so
+	// a split entry has a single chunk). Defaults 8 KiB, 2 KiB and 32,768.
+	SplitBytes int
+	ChunkBytes int
+	ChunkSpan  int
 
 	// Previous is the path of a segment saved by an earlier build (see
 	// Segment), or "". Documents whose Fingerprint it holds are taken
@@ -147,6 +156,15 @@ func (o Options) withDefaults() Options {
 	if o.ShardsPerDir <= 0 {
 		o.ShardsPerDir = 256
 	}
+	if o.SplitBytes <= 0 {
+		o.SplitBytes = 8 << 10
+	}
+	if o.ChunkBytes <= 0 {
+		o.ChunkBytes = 2 << 10
+	}
+	if o.ChunkSpan <= 0 {
+		o.ChunkSpan = 1 << 15
+	}
 	if o.SectionShare <= 0 {
 		o.SectionShare = 0.1
 	}
@@ -167,6 +185,9 @@ type Stats struct {
 	MaxShardBytes int
 	ShardBytes    int64 // all shards
 	CardBytes     int64 // all card files
+	// Split entries keep their postings in ChunkFiles (ChunkBytes in all).
+	Split, ChunkFiles int
+	ChunkBytes        int64
 	// Analysed documents were analysed by this build; Reused ones were
 	// taken from the previous segment.
 	Analysed, Reused int

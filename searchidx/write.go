@@ -302,6 +302,23 @@ func (b *Builder) encode() ([]file, Stats) {
 		}
 		m.Groups[g].Count++
 	}
+	groupStarts := []uint32{0}
+	for _, g := range m.Groups {
+		groupStarts = append(groupStarts, groupStarts[len(groupStarts)-1]+uint32(g.Count))
+	}
+	// Postings too large for a shard go to chunk files; the shard keeps
+	// what a first page needs (unions are chosen before, on the postings'
+	// full sizes).
+	chunks := splitEntries(entries, sizes, groupStarts, opts.SplitBytes, opts.ChunkBytes, opts.ChunkSpan)
+	st.Split, st.ChunkFiles = 0, len(chunks)
+	for i := range entries {
+		if entries[i].Split != nil {
+			st.Split++
+		}
+	}
+	for _, f := range chunks {
+		st.ChunkBytes += int64(len(f.data))
+	}
 
 	// Shards, named by the hash of their pack.
 	var shardData [][]byte
@@ -361,6 +378,7 @@ func (b *Builder) encode() ([]file, Stats) {
 		m.Shards, m.ShardPacks = nil, nil
 		st.Dirs = len(m.Dirs)
 	}
+	files = append(files, chunks...)
 	for f, d := range cardData {
 		files = append(files, file{m.CardFileName(f), d})
 	}

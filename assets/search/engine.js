@@ -5,7 +5,7 @@ import { parseQuery, WORD, fold } from "./analysis.js";
 import {
   bin, text, bits, popcount, setRange, kindOf, TERM, decodeManifest, decodeShard, decodeCards,
   shardName, cardFileName, shardFor, shardsWithPrefix, hasUnion, lookup, withPrefix,
-  dirName, dirFor, dirsWithPrefix, decodeDir, directory,
+  dirName, dirFor, dirsWithPrefix, decodeDir, directory, chunkName, chunkEnd, decodeChunk,
 } from "./format.js";
 
 const MAX_QUERY_BYTES = 256;
@@ -83,6 +83,7 @@ export class Index {
     this.shards = new Map(); // index → Promise of entries
     this.dirs = new Map(); // directory → Promise of its shards
     this.cards = new Map(); // file → Promise of cards
+    this.chunks = new Map(); // file → Promise of a chunk's postings
   }
 
   dir(d) {
@@ -148,6 +149,63 @@ export class Index {
     return bits(h, this.m.docs);
   }
 
+  // docCount returns the number of documents of a term or union entry (of
+  // all of them for a split entry, whatever chunks are loaded).
+  docCount(e) {
+    return e.split ? e.split.df : card(this.matches(e));
+  }
+
+  chunk(e, k) {
+    const name = chunkName(e.split, k);
+    let p = this.chunks.get(name);
+    if (!p) {
+      p = this.load(name).then((b) => decodeChunk(b, e, k, this.m.docs));
+      p.catch(() => this.chunks.delete(name));
+      this.chunks.set(name, p);
+    }
+    return p;
+  }
+
+  // loadSplit returns the split entry e with the postings of its chunks
+  // whose range holds a document of want (a bit set; every chunk if null).
+  async loadSplit(e, want) {
+    const s = e.split;
+    const ks = s.chunks.map((_, k) => k).filter((k) => !want || rangeCount(want, s.chunks[k].start, chunkEnd(s, k, this.m.docs)) > 0);
+    const chunks = await Promise.all(ks.map((k) => this.chunk(e, k)));
+    const merge = (list, key) => {
+      const m = new Map();
+      for (const c of chunks) {
+        for (const x of c[list]) {
+          const k = x[key];
+          if (!m.has(k)) m.set(k, new Uint32Array(this.words));
+          orInto(m.get(k), this.bits(x.bm));
+        }
+      }
+      return [...m.keys()].map((k) => ({ [key]: k, bm: { set: m.get(k) } }));
+    };
+    return {
+      key: e.key, split: s, completions: e.completions, docs: null, df: 0,
+      levels: merge("levels", "level").sort((a, b) => b.level - a.level),
+      exact: merge("exact", "surface").sort((a, b) => (a.surface < b.surface ? -1 : 1)),
+      sections: merge("sections", "code").sort((a, b) => a.code - b.code),
+    };
+  }
+
+  // materialise sets the word's entries (a split one with the postings of
+  // its chunks holding a document of want, all if null), matches and exact.
+  async materialise(w, want) {
+    w.entries = await Promise.all(w.resolved.map((e) => (e.split ? this.loadSplit(e, want) : e)));
+    w.matches = new Uint32Array(this.words);
+    w.exact = null;
+    for (const e of w.entries) {
+      orInto(w.matches, this.matches(e));
+      if (w.token.exact === "") continue;
+      for (const x of e.exact) {
+        if (x.surface === w.token.exact) w.exact = orInto(w.exact || new Uint32Array(this.words), this.bits(x.bm));
+      }
+    }
+  }
+
   // matches returns every document of a term entry.
   matches(e) {
     if (!e.all) {
@@ -159,11 +217,8 @@ export class Index {
 
   // resolve finds the entries of one query word (resolve.go).
   async resolve(t, open, correct) {
-    const w = { token: t, term: t.term, entries: [], matches: new Uint32Array(this.words), exact: null };
-    const add = (e) => {
-      w.entries.push(e);
-      orInto(w.matches, this.matches(e));
-    };
+    const w = { token: t, term: t.term, resolved: [], entries: [], matches: null, exact: null };
+    const add = (e) => w.resolved.push(e);
     let completions = [];
     if (open && hasUnion(this.m, t.term)) {
       const e = await this.lookup("*" + t.term);
@@ -171,7 +226,7 @@ export class Index {
       add(e);
       completions = e.completions;
     } else if (open) {
-      const es = (await this.withPrefix(t.term)).map((e) => [e, kindOf(e.key) === TERM ? card(this.matches(e)) : 0]);
+      const es = (await this.withPrefix(t.term)).map((e) => [e, kindOf(e.key) === TERM ? this.docCount(e) : 0]);
       es.sort((a, b) => b[1] - a[1]);
       for (const [e] of es) {
         if (kindOf(e.key) !== TERM) continue;
@@ -183,7 +238,7 @@ export class Index {
       if (e) add(e);
     }
     let corr = null;
-    if (correct && w.entries.length === 0 && t.kind === WORD) {
+    if (correct && w.resolved.length === 0 && t.kind === WORD) {
       const to = await this.correct(t.term);
       if (to !== "") {
         const e = await this.lookup(to);
@@ -191,13 +246,6 @@ export class Index {
           add(e);
           w.term = to;
           corr = { from: text(t.term), to: text(to) };
-        }
-      }
-    }
-    if (t.exact !== "") {
-      for (const e of w.entries) {
-        for (const x of e.exact) {
-          if (x.surface === t.exact) w.exact = orInto(w.exact || new Uint32Array(this.words), this.bits(x.bm));
         }
       }
     }
@@ -222,7 +270,7 @@ export class Index {
       this.withPrefix(bin(r.slice(0, h).join(""))),
       this.withPrefix("~" + bin(r.slice(h + 1).reverse().join(""))),
     ]);
-    for (const e of fwd) if (kindOf(e.key) === TERM) consider(e.key, card(this.matches(e)));
+    for (const e of fwd) if (kindOf(e.key) === TERM) consider(e.key, this.docCount(e));
     for (const e of bwd) consider(bin(Array.from(text(e.key.slice(1))).reverse().join("")), e.df);
     return best ? best.t : "";
   }
@@ -280,11 +328,26 @@ export class Index {
     if (res.corrections.length) res.corrected = ws.map((w) => text(w.term)).join(" ");
     if (ws.length === 0) return res;
     const codes = this.sectionCodes(req.section);
+    if (await this.firstPage(req, size, page, ws, codes, res)) return res;
 
-    const sets = ws.map((w) => (codes ? this.inSections(w, codes) : w.matches));
+    // Postings: the word in fewest documents whole; of the others' split
+    // entries, the chunks that can hold one of its documents.
+    let rarest = 0;
+    const dfs = ws.map((w) => w.resolved.reduce((n, e) => n + this.docCount(e), 0));
+    dfs.forEach((n, i) => {
+      if (n < dfs[rarest]) rarest = i;
+    });
+    await this.materialise(ws[rarest], null);
+    await Promise.all(ws.map((w, i) => (i === rarest ? null : this.materialise(w, ws[rarest].matches))));
+    const partial = ws.some((w, i) => i !== rarest && w.resolved.some((e) => e.split));
+    let sets = ws.map((w) => (codes ? this.inSections(w, codes) : w.matches));
     let base = sets[0].slice();
     for (const s of sets.slice(1)) base = and(base, s);
     if (ws.length > 1 && card(base) === 0) {
+      if (partial) {
+        await Promise.all(ws.map((w) => this.materialise(w, null)));
+        sets = ws.map((w) => (codes ? this.inSections(w, codes) : w.matches));
+      }
       res.fallback = true;
       base = sets.reduce((o, s) => orInto(o, s), new Uint32Array(this.words));
     }
@@ -386,12 +449,101 @@ export class Index {
     return res;
   }
 
+  // firstPage answers a query of one word from what the shard keeps of its
+  // split entry when the request needs no more (firstPage in
+  // searchidx/query/first.go); it returns whether it did.
+  async firstPage(req, size, page, ws, codes, res) {
+    if (ws.length !== 1 || codes || req.substance || req.substanceCounts) return false;
+    const w = ws[0];
+    const splits = w.resolved.filter((e) => e.split);
+    const rest = w.resolved.filter((e) => !e.split);
+    if (splits.length !== 1) return false;
+    const c = splits[0];
+    const s = c.split;
+    if ((page + 1) * size > s.k) return false;
+    if (s.groups.length !== this.m.groups.length) throw new Error(`malformed index file: ${text(c.key)} counts ${s.groups.length} groups, the manifest has ${this.m.groups.length}`);
+    const exact = w.token.exact;
+    if (exact !== "" && rest.some((e) => e.exact.some((x) => x.surface === exact))) return false;
+    const variant = exact === "" ? -1 : s.surfaces.indexOf(exact);
+    const u = new Uint32Array(this.words);
+    for (const e of rest) orInto(u, this.matches(e));
+    const loaded = card(u) > 0 ? await this.loadSplit(c, u) : { levels: [], exact: [], sections: [] };
+    const inC = new Uint32Array(this.words);
+    for (const l of loaded.levels) orInto(inC, this.bits(l.bm));
+    const both = and(inC, u);
+
+    const types = req.types || [];
+    const allowed = new Uint32Array(this.words);
+    for (const g of this.m.groups) {
+      const gi = this.m.groups.indexOf(g);
+      const n = s.groups[gi] + rangeCount(u, g.start, g.start + g.count) - rangeCount(both, g.start, g.start + g.count);
+      const typeOK = types.length === 0 || types.includes(g.type);
+      const terrOK = territoryKeeps(req.territory || "", g.territory);
+      if (n > 0 && terrOK) res.facets.types[g.type] = (res.facets.types[g.type] || 0) + n;
+      if (n > 0 && typeOK) res.facets.territories[g.territory] = (res.facets.territories[g.territory] || 0) + n;
+      if (typeOK && terrOK) {
+        res.total += n;
+        setRange(allowed, g.start, g.start + g.count);
+      }
+    }
+
+    const top = new Map();
+    for (const t of s.top) if (t.id < this.m.docs && has(allowed, t.id)) top.set(t.id, t);
+    const ids = and(u, allowed);
+    for (const id of top.keys()) ids[id >>> 5] |= 1 << (id & 31);
+    const cs = [];
+    for (let x = 0; x < ids.length; x++) {
+      for (let b = ids[x]; b; b &= b - 1) {
+        const id = x * 32 + 31 - Math.clz32(b & -b);
+        let score = 0;
+        let section = 0;
+        let bonus = 0;
+        let ents = rest;
+        const t = top.get(id);
+        if (t) {
+          score = t.level;
+          section = t.section;
+          if (variant >= 0 && (t.exact >>> variant) & 1) bonus = 1;
+        } else {
+          ents = [...rest, loaded];
+          for (const xs of loaded.exact) if (xs.surface === exact && has(this.bits(xs.bm), id)) bonus = 1;
+        }
+        for (const e of ents) {
+          for (const l of e.levels) {
+            if (has(this.bits(l.bm), id)) {
+              score = Math.max(score, l.level);
+              break;
+            }
+          }
+          for (const sp of e.sections) {
+            if (has(this.bits(sp.bm), id)) {
+              if (section === 0 || sp.code < section) section = sp.code;
+              break;
+            }
+          }
+        }
+        cs.push({ id, score: score + bonus, section });
+      }
+    }
+    cs.sort((a, b) => b.score - a.score || a.id - b.id);
+    const pageHits = cs.slice(page * size, page * size + size);
+    const files = await Promise.all(pageHits.map((h) => this.cardFile(Math.floor(h.id / this.m.cardsPerFile))));
+    pageHits.forEach((h, i) => {
+      const cd = files[i][h.id % this.m.cardsPerFile];
+      if (!cd) throw new Error(`malformed index file: no card for document ${h.id}`);
+      let sec = "";
+      for (const d of this.m.sections) if (h.section > 0 && d.code === h.section) sec = d.id;
+      res.hits.push({ doc: h.id, score: h.score, card: cd, section: sec });
+    });
+    return true;
+  }
+
   // inSections returns the documents holding the word in the sections, or
   // all its documents when it is too common to have section postings.
   inSections(w, codes) {
     const out = new Uint32Array(this.words);
     for (const e of w.entries) {
-      if (card(this.matches(e)) > this.m.sectionMaxDocs) return w.matches;
+      if (this.docCount(e) > this.m.sectionMaxDocs) return w.matches;
       for (const sp of e.sections) if (codes.includes(sp.code)) orInto(out, this.bits(sp.bm));
     }
     return out;

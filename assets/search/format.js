@@ -362,31 +362,146 @@ export function hasUnion(m, prefix) {
   return m.unions.length > 0 && m.unions[i] === prefix;
 }
 
+// readPostings reads an entry's levels and, for a term, its exact forms
+// and sections (in a shard, or in a chunk file) into e.
+function readPostings(r, kind, e, nl) {
+  let last = 256;
+  for (let j = nl; j > 0; j--) {
+    const level = r.byte();
+    if (level >= last || level === 0) fail("levels not strictly decreasing", r.off);
+    last = level;
+    e.levels.push({ level, bm: r.bitmap() });
+  }
+  if (kind === UNION) return;
+  for (let j = r.count(2); j > 0; j--) {
+    const x = { surface: r.bstr(), bm: r.bitmap() };
+    if (e.exact.length && x.surface <= e.exact[e.exact.length - 1].surface) fail("exact forms out of order", r.off);
+    e.exact.push(x);
+  }
+  for (let j = r.count(2); j > 0; j--) {
+    const sp = { code: r.byte(), bm: r.bitmap() };
+    if (e.sections.length && sp.code <= e.sections[e.sections.length - 1].code) fail("sections out of order", r.off);
+    e.sections.push(sp);
+  }
+}
+
+// MAX_SURFACES: a split entry's top documents mark its exact forms in a
+// 32-bit mask.
+const MAX_SURFACES = 32;
+
+// readSplit reads what a shard keeps of a split entry (FORMAT.md section 4).
+function readSplit(r, kind) {
+  const s = { groups: [], k: 0, surfaces: [], top: [], hash: "", chunks: [], df: 0 };
+  for (let i = r.count(1); i > 0; i--) s.groups.push(r.uvarint());
+  s.df = s.groups.reduce((a, b) => a + b, 0);
+  s.k = r.byte();
+  if (s.k === 0) fail("split entry keeps no top documents", r.off);
+  const ns = r.count(1);
+  if (ns > MAX_SURFACES || (kind === UNION && ns > 0)) fail("too many exact forms", r.off);
+  for (let i = 0; i < ns; i++) {
+    const x = r.bstr();
+    if (i > 0 && x <= s.surfaces[i - 1]) fail("exact forms out of order", r.off);
+    s.surfaces.push(x);
+  }
+  let id = 0;
+  for (let i = 0, n = r.count(4); i < n; i++) {
+    const gap = r.uvarint();
+    if (i > 0 && gap === 0) fail("top documents out of order", r.off);
+    id += gap;
+    if (id > 0xffffffff) fail("document id out of range", r.off);
+    const t = { id, level: r.byte(), exact: r.uvarint(), section: r.byte() };
+    if (t.level === 0 || t.exact >= 2 ** ns || (kind === UNION && (t.exact !== 0 || t.section !== 0))) fail("bad top document", r.off);
+    s.top.push(t);
+  }
+  s.hash = hex(r.bytes(8));
+  const nc = r.count(1);
+  if (nc === 0) fail("split entry without chunks", r.off);
+  let start = 0;
+  let total = 0;
+  for (let i = 0; i < nc; i++) {
+    if (i > 0) {
+      const gap = r.uvarint();
+      if (gap === 0) fail("chunks out of order", r.off);
+      start += gap;
+    }
+    if (start > 0xffffffff) fail("chunk start out of range", r.off);
+    const c = { start, docs: r.uvarint() };
+    if (c.docs === 0 || c.docs > 2 ** 32) fail("bad chunk", r.off);
+    total += c.docs;
+    s.chunks.push(c);
+  }
+  if (total !== s.df) fail("chunks and groups disagree", r.off);
+  return s;
+}
+
+// chunkEnd returns the first id after chunk k of the split s.
+export const chunkEnd = (s, k, docs) => (k + 1 < s.chunks.length ? s.chunks[k + 1].start : docs);
+export const chunkName = (s, k) => `f/p-${s.hash}-${k}.bin`;
+
+// decodeChunk reads chunk k of the split entry e, checking that it holds
+// the chunk's documents, all within its range, at one level each.
+export function decodeChunk(b, e, k, docs) {
+  const kind = kindOf(e.key);
+  if (!e.split || k < 0 || k >= e.split.chunks.length || (kind !== TERM && kind !== UNION)) throw new FormatError(`malformed index file: no chunk ${k} of ${e.key}`);
+  const r = new Reader(b);
+  r.magic("MIPP");
+  const out = { key: e.key, split: e.split, levels: [], exact: [], sections: [], docs: null, df: 0, completions: [] };
+  const nl = r.count(2);
+  if (nl === 0) fail("chunk without levels", r.off);
+  readPostings(r, kind, out, nl);
+  r.done();
+  const lo = e.split.chunks[k].start;
+  const hi = chunkEnd(e.split, k, docs);
+  const outside = (set) => {
+    for (let w = 0; w < set.length; w++) {
+      if (!set[w]) continue;
+      const first = w * 32 + 31 - Math.clz32(set[w] & -set[w]);
+      const last = w * 32 + 31 - Math.clz32(set[w]);
+      if (first < lo || last >= hi) return true;
+    }
+    return false;
+  };
+  let n = 0;
+  let bad = false;
+  const all = new Uint32Array((docs + 31) >>> 5);
+  for (const l of out.levels) {
+    const set = bits(l.bm, docs);
+    bad = bad || outside(set);
+    for (let w = 0; w < set.length; w++) {
+      if (set[w]) {
+        n += popcount(set[w]);
+        all[w] |= set[w];
+      }
+    }
+  }
+  let union = 0;
+  for (let w = 0; w < all.length; w++) if (all[w]) union += popcount(all[w]);
+  for (const x of out.exact) bad = bad || outside(bits(x.bm, docs));
+  for (const sp of out.sections) bad = bad || outside(bits(sp.bm, docs));
+  if (union !== e.split.chunks[k].docs) throw new FormatError(`malformed index file: chunk ${k} of ${e.key} holds ${union} documents, its entry says ${e.split.chunks[k].docs}`);
+  if (n !== union) throw new FormatError(`malformed index file: chunk ${k} of ${e.key}: levels overlap`);
+  if (bad) throw new FormatError(`malformed index file: chunk ${k} of ${e.key} holds documents outside ${lo}..${hi}`);
+  return out;
+}
+
 export function decodeShard(b) {
   const r = new Reader(b);
-  r.magic("MIPS");
+  r.magic("MIPS", 2);
   const n = r.count(3);
   const entries = [];
   let prev = "";
   for (let i = 0; i < n; i++) {
     const shared = r.uvarint();
     if (shared > prev.length) fail("shared prefix longer than previous key", r.off);
-    const e = { key: prev.slice(0, shared) + r.bstr(), levels: [], exact: [], sections: [], docs: null, df: 0, completions: [] };
+    const e = { key: prev.slice(0, shared) + r.bstr(), levels: [], exact: [], sections: [], docs: null, df: 0, completions: [], split: null };
     if (i > 0 && e.key <= prev) fail("keys out of order", r.off);
     const kind = kindOf(e.key);
     if (kind === TERM || kind === UNION) {
-      let last = 256;
-      for (let j = r.count(2); j > 0; j--) {
-        const level = r.byte();
-        if (level >= last || level === 0) fail("levels not strictly decreasing", r.off);
-        last = level;
-        e.levels.push({ level, bm: r.bitmap() });
-      }
+      const nl = r.count(2);
+      if (nl > 0) readPostings(r, kind, e, nl);
+      else e.split = readSplit(r, kind);
       if (kind === UNION) {
         for (let j = r.count(1); j > 0; j--) e.completions.push(r.bstr());
-      } else {
-        for (let j = r.count(2); j > 0; j--) e.exact.push({ surface: r.bstr(), bm: r.bitmap() });
-        for (let j = r.count(2); j > 0; j--) e.sections.push({ code: r.byte(), bm: r.bitmap() });
       }
     } else if (kind === VOCAB) {
       e.df = r.uvarint();

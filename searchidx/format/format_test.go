@@ -71,12 +71,91 @@ func sampleEntries() []Entry {
 	return []Entry{
 		{Key: "#paracetamol", Docs: bm(1, 2, 3)},
 		{Key: "*p", Levels: []Level{{4, bm(7)}, {2, bm(1, 2)}}, Completions: []string{"pl123450001", "para"}},
+		{Key: "*t", Split: &Split{Groups: []uint64{2, 0}, K: 1, Top: []TopDoc{{ID: 3, Level: 9}}, Hash: Hash{9}, Chunks: []Chunk{{0, 2}}},
+			Completions: []string{"tablet"}},
+		sampleSplit(),
 		{Key: "pl123450001", Levels: []Level{{15, bm(7)}}},
 		{Key: "tablet", Levels: []Level{{3, bm(1)}, {1, bm(2, 3, 4)}}, Exact: []Exact{{"tablets", bm(1, 3)}},
 			Sections: []SectionPosting{{1, bm(1)}, {14, bm(3)}}},
 		{Key: "tablet 5mg", Docs: bm(1, 2)},
 		{Key: "~telbat", DF: 4},
 	}
+}
+
+// sampleSplit is a split term entry of an index of 10 documents in two
+// groups (0–4, 5–9), whose chunks sampleChunks holds.
+func sampleSplit() Entry {
+	return Entry{Key: "pain", Split: &Split{Groups: []uint64{2, 1}, K: 10, Surfaces: []string{"pains"},
+		Top:  []TopDoc{{ID: 1, Level: 5, Exact: 1, Section: 3}, {ID: 3, Level: 2}, {ID: 6, Level: 2}},
+		Hash: Hash{1, 2, 3, 4, 5, 6, 7, 8}, Chunks: []Chunk{{0, 2}, {5, 1}}}}
+}
+
+func sampleChunks() [][]byte {
+	return [][]byte{
+		EncodeChunk(TermEntry, &Entry{Levels: []Level{{5, bm(1)}, {2, bm(3)}}, Exact: []Exact{{"pains", bm(1)}},
+			Sections: []SectionPosting{{3, bm(1)}, {5, bm(1, 3)}}}),
+		EncodeChunk(TermEntry, &Entry{Levels: []Level{{2, bm(6)}}}),
+	}
+}
+
+func TestSplitRoundTrip(t *testing.T) {
+	want := sampleSplit()
+	s, err := DecodeShard(EncodeShard([]Entry{want}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := s.Entries[0]
+	if got.Split == nil || !reflect.DeepEqual(*got.Split, *want.Split) || got.DocCount() != 3 {
+		t.Fatalf("got %+v, want %+v", got.Split, want.Split)
+	}
+	if ChunkName(got.Split.Hash, 1) != "f/p-0102030405060708-1.bin" || got.Split.End(0, 10) != 5 || got.Split.End(1, 10) != 10 {
+		t.Errorf("chunk names or ends wrong")
+	}
+	cs := sampleChunks()
+	for k, b := range cs {
+		c, err := DecodeChunk(b, &got, k, 10)
+		if err != nil {
+			t.Fatalf("chunk %d: %v", k, err)
+		}
+		if c.Key != "pain" || c.DocCount() != 3 || c.Matches().GetCardinality() != got.Split.Chunks[k].Docs {
+			t.Errorf("chunk %d: %+v", k, c)
+		}
+	}
+	// A chunk read in the other's place, or of a wrong count, is refused.
+	for _, bad := range []struct {
+		b []byte
+		k int
+	}{{cs[0], 1}, {cs[1], 0}, {EncodeChunk(TermEntry, &Entry{Levels: []Level{{2, bm(6, 7)}}}), 1},
+		{EncodeChunk(TermEntry, &Entry{Levels: []Level{{2, bm(6)}, {1, bm(6)}}}), 1},
+		{EncodeChunk(TermEntry, &Entry{Levels: []Level{{2, bm(6)}}, Sections: []SectionPosting{{1, bm(2)}}}), 1},
+		{EncodeChunk(TermEntry, &Entry{}), 1}, {cs[1][:len(cs[1])-1], 1}, {append(slices.Clone(cs[1]), 0), 1}} {
+		if _, err := DecodeChunk(bad.b, &got, bad.k, 10); !errors.Is(err, ErrFormat) {
+			t.Errorf("chunk %x as %d: err = %v", bad.b, bad.k, err)
+		}
+	}
+	// A split whose chunks do not add up to its groups is refused.
+	w := sampleSplit()
+	w.Split.Chunks[1].Docs = 2
+	if _, err := DecodeShard(EncodeShard([]Entry{w})); !errors.Is(err, ErrFormat) {
+		t.Errorf("chunks adding up to 4 of 3: err = %v", err)
+	}
+}
+
+func FuzzDecodeChunk(f *testing.F) {
+	for _, b := range sampleChunks() {
+		f.Add(b, 0)
+		f.Add(b, 1)
+	}
+	f.Fuzz(func(t *testing.T, b []byte, k int) {
+		e := sampleSplit()
+		c, err := DecodeChunk(b, &e, k, 10)
+		if err != nil {
+			return
+		}
+		if _, err := DecodeChunk(EncodeChunk(TermEntry, c), &e, k, 10); err != nil {
+			t.Fatalf("re-encoding a decoded chunk: %v", err)
+		}
+	})
 }
 
 func TestShardRoundTrip(t *testing.T) {
@@ -90,7 +169,8 @@ func TestShardRoundTrip(t *testing.T) {
 	}
 	for i := range es {
 		a, b := s.Entries[i], es[i]
-		if a.Key != b.Key || a.DF != b.DF || len(a.Levels) != len(b.Levels) || len(a.Exact) != len(b.Exact) || len(a.Sections) != len(b.Sections) {
+		if a.Key != b.Key || a.DF != b.DF || len(a.Levels) != len(b.Levels) || len(a.Exact) != len(b.Exact) || len(a.Sections) != len(b.Sections) ||
+			(a.Split == nil) != (b.Split == nil) || a.Split != nil && !reflect.DeepEqual(*a.Split, *b.Split) {
 			t.Fatalf("entry %d: got %+v, want %+v", i, a, b)
 		}
 		for j := range a.Levels {
@@ -116,14 +196,14 @@ func TestShardRoundTrip(t *testing.T) {
 	if e := s.Lookup("tab"); e != nil {
 		t.Errorf("Lookup(tab) = %+v, want nil", e)
 	}
-	if got := s.WithPrefix("p"); len(got) != 1 || got[0].Key != "pl123450001" {
+	if got := s.WithPrefix("p"); len(got) != 2 || got[0].Key != "pain" || got[1].Key != "pl123450001" {
 		t.Errorf("WithPrefix(p) = %+v", got)
 	}
 }
 
 func TestShardRejectsDisorder(t *testing.T) {
 	es := sampleEntries()
-	es[1], es[2] = es[2], es[1]
+	es[1], es[3] = es[3], es[1]
 	if _, err := DecodeShard(EncodeShard(es)); !errors.Is(err, ErrFormat) {
 		t.Errorf("unsorted keys: err = %v", err)
 	}

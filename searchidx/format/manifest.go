@@ -17,9 +17,13 @@ const (
 	FilesDir     = "f"
 )
 
-// Version is the format version written in the header of shards and card
-// files.
+// Version is the format version written in the header of card files and
+// posting chunk files.
 const Version = 1
+
+// ShardVersion is the version of term shards. Version 2 added split
+// entries (Split) and their chunk files.
+const ShardVersion = 2
 
 // ManifestVersion is the version of the manifest and of directory files.
 // Version 2 added the shard directory and the list of union prefixes.

@@ -79,6 +79,23 @@ type Entry struct {
 	DF       uint64           // VocabEntry: documents holding the term
 	// UnionEntry: the prefix's terms in most documents first, at most 10.
 	Completions []string
+	// Split is set instead of Levels, Exact and Sections for a term or
+	// union entry too large to keep whole in its shard: its postings are
+	// in chunk files, its shard holds what a first page needs.
+	Split *Split
+}
+
+// DocCount returns the number of documents of a term or union entry (of
+// all of them, when only some chunks of a split entry are loaded), or a
+// vocabulary entry's.
+func (e *Entry) DocCount() uint64 {
+	switch {
+	case e.Split != nil:
+		return e.Split.DF()
+	case KindOf(e.Key) == VocabEntry:
+		return e.DF
+	}
+	return e.Matches().GetCardinality()
 }
 
 // Matches returns every document of a term entry, at any level.
@@ -119,7 +136,7 @@ const shardMagic = "MIPS"
 // ShardHeader returns the bytes a shard starts with, before its entries.
 func ShardHeader(entries int) []byte {
 	b := []byte(shardMagic)
-	b = append(b, Version)
+	b = append(b, ShardVersion)
 	return putUvarint(b, uint64(entries))
 }
 
@@ -129,29 +146,20 @@ func AppendEntry(b []byte, prev string, e *Entry) []byte {
 	n := commonPrefix(prev, e.Key)
 	b = putUvarint(b, uint64(n))
 	b = putStr(b, e.Key[n:])
-	switch KindOf(e.Key) {
+	kind := KindOf(e.Key)
+	switch kind {
 	case TermEntry, UnionEntry:
-		b = putUvarint(b, uint64(len(e.Levels)))
-		for _, l := range e.Levels {
-			b = append(b, l.Level)
-			b = putBitmap(b, l.Docs)
+		if e.Split != nil {
+			b = putUvarint(b, 0)
+			b = appendSplit(b, e.Split)
+		} else {
+			b = appendPostings(b, kind, e)
 		}
-		if KindOf(e.Key) == UnionEntry {
+		if kind == UnionEntry {
 			b = putUvarint(b, uint64(len(e.Completions)))
 			for _, c := range e.Completions {
 				b = putStr(b, c)
 			}
-			break
-		}
-		b = putUvarint(b, uint64(len(e.Exact)))
-		for _, x := range e.Exact {
-			b = putStr(b, x.Surface)
-			b = putBitmap(b, x.Docs)
-		}
-		b = putUvarint(b, uint64(len(e.Sections)))
-		for _, s := range e.Sections {
-			b = append(b, s.Code)
-			b = putBitmap(b, s.Docs)
 		}
 	case FacetEntry, ProductEntry:
 		b = putBitmap(b, e.Docs)
@@ -159,6 +167,63 @@ func AppendEntry(b []byte, prev string, e *Entry) []byte {
 		b = putUvarint(b, e.DF)
 	}
 	return b
+}
+
+// appendPostings appends the levels of a term or union entry and, for a
+// term, its exact forms and sections: an entry's payload in a shard, or a
+// chunk's in its file.
+func appendPostings(b []byte, kind EntryKind, e *Entry) []byte {
+	b = putUvarint(b, uint64(len(e.Levels)))
+	for _, l := range e.Levels {
+		b = append(b, l.Level)
+		b = putBitmap(b, l.Docs)
+	}
+	if kind == UnionEntry {
+		return b
+	}
+	b = putUvarint(b, uint64(len(e.Exact)))
+	for _, x := range e.Exact {
+		b = putStr(b, x.Surface)
+		b = putBitmap(b, x.Docs)
+	}
+	b = putUvarint(b, uint64(len(e.Sections)))
+	for _, s := range e.Sections {
+		b = append(b, s.Code)
+		b = putBitmap(b, s.Docs)
+	}
+	return b
+}
+
+// readPostings reads what appendPostings wrote into e.
+func readPostings(r *reader, kind EntryKind, e *Entry, nl int) {
+	last := 256
+	for j := 0; j < nl && r.err == nil; j++ {
+		l := Level{Level: r.byte(), Docs: r.bitmap()}
+		if int(l.Level) >= last || l.Level == 0 {
+			r.fail("levels not strictly decreasing")
+		}
+		last = int(l.Level)
+		e.Levels = append(e.Levels, l)
+	}
+	if kind == UnionEntry {
+		return
+	}
+	nx := r.count(2)
+	for j := 0; j < nx && r.err == nil; j++ {
+		x := Exact{Surface: r.str(), Docs: r.bitmap()}
+		if j > 0 && x.Surface <= e.Exact[j-1].Surface {
+			r.fail("exact forms out of order")
+		}
+		e.Exact = append(e.Exact, x)
+	}
+	ns := r.count(2)
+	for j := 0; j < ns && r.err == nil; j++ {
+		sp := SectionPosting{Code: r.byte(), Docs: r.bitmap()}
+		if j > 0 && sp.Code <= e.Sections[j-1].Code {
+			r.fail("sections out of order")
+		}
+		e.Sections = append(e.Sections, sp)
+	}
 }
 
 // EncodeShard returns the bytes of a shard holding entries, which must be
@@ -176,7 +241,7 @@ func EncodeShard(entries []Entry) []byte {
 // DecodeShard reads a shard.
 func DecodeShard(p []byte) (*Shard, error) {
 	r := &reader{b: p}
-	r.magic(shardMagic, Version)
+	r.magic(shardMagic, ShardVersion)
 	n := r.count(3)
 	s := &Shard{Entries: make([]Entry, 0, n)}
 	prev := ""
@@ -191,32 +256,18 @@ func DecodeShard(p []byte) (*Shard, error) {
 			r.fail("keys out of order")
 			break
 		}
-		switch KindOf(e.Key) {
+		switch kind := KindOf(e.Key); kind {
 		case TermEntry, UnionEntry:
-			nl := r.count(2)
-			last := 256
-			for j := 0; j < nl && r.err == nil; j++ {
-				l := Level{Level: r.byte(), Docs: r.bitmap()}
-				if int(l.Level) >= last || l.Level == 0 {
-					r.fail("levels not strictly decreasing")
-				}
-				last = int(l.Level)
-				e.Levels = append(e.Levels, l)
+			if nl := r.count(2); nl > 0 {
+				readPostings(r, kind, &e, nl)
+			} else {
+				e.Split = readSplit(r, kind)
 			}
-			if KindOf(e.Key) == UnionEntry {
+			if kind == UnionEntry {
 				nc := r.count(1)
 				for j := 0; j < nc && r.err == nil; j++ {
 					e.Completions = append(e.Completions, r.str())
 				}
-				break
-			}
-			nx := r.count(2)
-			for j := 0; j < nx && r.err == nil; j++ {
-				e.Exact = append(e.Exact, Exact{Surface: r.str(), Docs: r.bitmap()})
-			}
-			ns := r.count(2)
-			for j := 0; j < ns && r.err == nil; j++ {
-				e.Sections = append(e.Sections, SectionPosting{Code: r.byte(), Docs: r.bitmap()})
 			}
 		case FacetEntry, ProductEntry:
 			e.Docs = r.bitmap()

@@ -5,10 +5,13 @@
 package query
 
 import (
+	"cmp"
 	"fmt"
 	"io/fs"
 	"slices"
 	"sync"
+
+	"github.com/RoaringBitmap/roaring/v2"
 
 	"mip/searchidx/format"
 )
@@ -23,6 +26,7 @@ type Index struct {
 	shards map[int]*format.Shard
 	dirs   map[int]*format.Dir
 	cards  map[int][]format.Card
+	chunks map[string]*format.Entry
 	log    []Fetch
 }
 
@@ -30,14 +34,15 @@ type Index struct {
 type Fetch struct {
 	Name  string
 	Bytes int
-	// What the file is: "manifest", "directory", "cards", or for a shard
-	// the kind of its keys: "terms", "facets", "sections", "vocabulary".
+	// What the file is: "manifest", "directory", "cards", "chunk", or for
+	// a shard the kind of its keys: "terms", "facets", "unions",
+	// "vocabulary".
 	What string
 }
 
 // Open reads the manifest of the index in fsys.
 func Open(fsys fs.FS) (*Index, error) {
-	ix := &Index{fsys: fsys, shards: map[int]*format.Shard{}, dirs: map[int]*format.Dir{}, cards: map[int][]format.Card{}}
+	ix := &Index{fsys: fsys, shards: map[int]*format.Shard{}, dirs: map[int]*format.Dir{}, cards: map[int][]format.Card{}, chunks: map[string]*format.Entry{}}
 	b, err := ix.read(format.ManifestName, "manifest")
 	if err != nil {
 		return nil, err
@@ -209,4 +214,72 @@ func (ix *Index) card(id uint32) (format.Card, error) {
 		return format.Card{}, fmt.Errorf("%s: %w: no card %d", ix.m.CardFileName(f), format.ErrFormat, k)
 	}
 	return cs[k], nil
+}
+
+// chunk returns chunk k of the split entry e, reading it on first use.
+func (ix *Index) chunk(e *format.Entry, k int) (*format.Entry, error) {
+	name := format.ChunkName(e.Split.Hash, k)
+	ix.mu.Lock()
+	c, ok := ix.chunks[name]
+	ix.mu.Unlock()
+	if ok {
+		return c, nil
+	}
+	b, err := ix.read(name, "chunk")
+	if err != nil {
+		return nil, err
+	}
+	if c, err = format.DecodeChunk(b, e, k, ix.m.Docs); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	ix.mu.Lock()
+	ix.chunks[name] = c
+	ix.mu.Unlock()
+	return c, nil
+}
+
+// load returns the split entry e with the postings of its chunks whose
+// range holds a document of want (of every chunk when want is nil).
+func (ix *Index) load(e *format.Entry, want *roaring.Bitmap) (*format.Entry, error) {
+	out := &format.Entry{Key: e.Key, Split: e.Split, Completions: e.Completions}
+	levels := map[uint8][]*roaring.Bitmap{}
+	exact := map[string][]*roaring.Bitmap{}
+	sections := map[uint8][]*roaring.Bitmap{}
+	for k, c := range e.Split.Chunks {
+		if want != nil && rangeCount(want, uint64(c.Start), uint64(e.Split.End(k, ix.m.Docs))) == 0 {
+			continue
+		}
+		ch, err := ix.chunk(e, k)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range ch.Levels {
+			levels[l.Level] = append(levels[l.Level], l.Docs)
+		}
+		for _, x := range ch.Exact {
+			exact[x.Surface] = append(exact[x.Surface], x.Docs)
+		}
+		for _, sp := range ch.Sections {
+			sections[sp.Code] = append(sections[sp.Code], sp.Docs)
+		}
+	}
+	for _, l := range slices.Backward(sortedKeys(levels)) {
+		out.Levels = append(out.Levels, format.Level{Level: l, Docs: roaring.FastOr(levels[l]...)})
+	}
+	for _, x := range sortedKeys(exact) {
+		out.Exact = append(out.Exact, format.Exact{Surface: x, Docs: roaring.FastOr(exact[x]...)})
+	}
+	for _, c := range sortedKeys(sections) {
+		out.Sections = append(out.Sections, format.SectionPosting{Code: c, Docs: roaring.FastOr(sections[c]...)})
+	}
+	return out, nil
+}
+
+func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K {
+	ks := make([]K, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	slices.Sort(ks)
+	return ks
 }

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -18,7 +19,7 @@ const maxCompletions = 10
 // unfinished last word, every term it is a prefix of; and when neither
 // exists, the nearest term within the typo tolerance (when correct is set).
 func (ix *Index) resolve(t analysis.Token, open, correct bool) (*word, []string, *Correction, error) {
-	w := &word{token: t, term: t.Term, matches: roaring.New()}
+	w := &word{token: t, term: t.Term}
 	var completions []string
 	switch {
 	case open && ix.m.HasUnion(t.Term):
@@ -38,7 +39,7 @@ func (ix *Index) resolve(t analysis.Token, open, correct bool) (*word, []string,
 			return nil, nil, nil, err
 		}
 		slices.SortStableFunc(es, func(a, b format.Entry) int {
-			return int(b.Matches().GetCardinality()) - int(a.Matches().GetCardinality())
+			return cmp.Compare(b.DocCount(), a.DocCount())
 		})
 		for i := range es {
 			if format.KindOf(es[i].Key) != format.TermEntry {
@@ -59,7 +60,7 @@ func (ix *Index) resolve(t analysis.Token, open, correct bool) (*word, []string,
 		}
 	}
 	var corr *Correction
-	if correct && len(w.entries) == 0 && t.Kind == analysis.KindWord {
+	if correct && len(w.resolved) == 0 && t.Kind == analysis.KindWord {
 		to, err := ix.correct(t.Term)
 		if err != nil {
 			return nil, nil, nil, err
@@ -76,24 +77,55 @@ func (ix *Index) resolve(t analysis.Token, open, correct bool) (*word, []string,
 			}
 		}
 	}
-	if t.Exact != "" {
-		for _, e := range w.entries {
-			for _, x := range e.Exact {
-				if x.Surface == t.Exact {
-					if w.exact == nil {
-						w.exact = roaring.New()
-					}
-					w.exact.Or(x.Docs)
-				}
-			}
-		}
-	}
 	return w, completions, corr, nil
 }
 
 func (w *word) add(e *format.Entry) {
-	w.entries = append(w.entries, e)
-	w.matches.Or(e.Matches())
+	w.resolved = append(w.resolved, e)
+}
+
+// split says whether one of the word's entries is split.
+func (w *word) split() bool {
+	return slices.ContainsFunc(w.resolved, func(e *format.Entry) bool { return e.Split != nil })
+}
+
+// docCount returns the sum of the document counts of the word's entries.
+func (w *word) docCount() uint64 {
+	var n uint64
+	for _, e := range w.resolved {
+		n += e.DocCount()
+	}
+	return n
+}
+
+// materialise sets the word's entries, matches and exact-form documents:
+// a split entry with the postings of its chunks holding a document of want
+// (every chunk when want is nil).
+func (ix *Index) materialise(w *word, want *roaring.Bitmap) error {
+	w.entries = w.entries[:0]
+	w.matches, w.exact = roaring.New(), nil
+	for _, e := range w.resolved {
+		if e.Split != nil {
+			var err error
+			if e, err = ix.load(e, want); err != nil {
+				return err
+			}
+		}
+		w.entries = append(w.entries, e)
+		w.matches.Or(e.Matches())
+		if w.token.Exact == "" {
+			continue
+		}
+		for _, x := range e.Exact {
+			if x.Surface == w.token.Exact {
+				if w.exact == nil {
+					w.exact = roaring.New()
+				}
+				w.exact.Or(x.Docs)
+			}
+		}
+	}
+	return nil
 }
 
 // maxEdits is the typo tolerance for a word of n letters: none below 5,
@@ -148,7 +180,7 @@ func (ix *Index) correct(term string) (string, error) {
 	}
 	for i := range fwd {
 		if format.KindOf(fwd[i].Key) == format.TermEntry {
-			consider(fwd[i].Key, fwd[i].Matches().GetCardinality())
+			consider(fwd[i].Key, fwd[i].DocCount())
 		}
 	}
 	rev := slices.Clone(r[h+1:])

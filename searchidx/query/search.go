@@ -85,11 +85,15 @@ type Result struct {
 
 // word is one query word resolved against the index.
 type word struct {
-	token   analysis.Token
-	term    string          // the term searched: the query's, or its correction
-	entries []*format.Entry // their entries
-	matches *roaring.Bitmap // documents holding any of them
-	exact   *roaring.Bitmap // documents holding the exact surface, for the bonus
+	token    analysis.Token
+	term     string          // the term searched: the query's, or its correction
+	resolved []*format.Entry // their entries as found (a split one without postings)
+	// Set by materialise: the entries with postings (a split one with
+	// those of the chunks loaded), the documents holding any of them, and
+	// those holding the exact surface, for the bonus.
+	entries []*format.Entry
+	matches *roaring.Bitmap
+	exact   *roaring.Bitmap
 }
 
 // Search runs a request.
@@ -138,33 +142,65 @@ func (ix *Index) Search(req Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	var sectionDocs []*roaring.Bitmap // per word, documents holding it in the section
-	if codes != nil {
-		for _, w := range words {
-			bm, err := ix.inSections(w, codes)
-			if err != nil {
-				return nil, err
-			}
-			sectionDocs = append(sectionDocs, bm)
+	if done, err := ix.firstPage(req, words[0], len(words), codes, res); done || err != nil {
+		return res, err
+	}
+	// Postings: the word in fewest documents whole; of the others' split
+	// entries, the chunks that can hold one of its documents, all the AND
+	// can find.
+	rarest := 0
+	for i, w := range words {
+		if w.docCount() < words[rarest].docCount() {
+			rarest = i
 		}
 	}
+	if err := ix.materialise(words[rarest], nil); err != nil {
+		return nil, err
+	}
+	partial := false
+	for i, w := range words {
+		if i != rarest {
+			partial = partial || w.split()
+			if err := ix.materialise(w, words[rarest].matches); err != nil {
+				return nil, err
+			}
+		}
+	}
+	var sectionDocs []*roaring.Bitmap // per word, documents holding it in the section
 	matchSet := func(i int) *roaring.Bitmap {
 		if codes != nil {
 			return sectionDocs[i]
 		}
 		return words[i].matches
 	}
-
-	// AND, or the fallback.
 	sets := make([]*roaring.Bitmap, len(words))
-	for i := range words {
-		sets[i] = matchSet(i)
+	andSets := func() *roaring.Bitmap {
+		sectionDocs = sectionDocs[:0]
+		if codes != nil {
+			for _, w := range words {
+				sectionDocs = append(sectionDocs, ix.inSections(w, codes))
+			}
+		}
+		for i := range words {
+			sets[i] = matchSet(i)
+		}
+		if len(words) == 1 {
+			return sets[0].Clone()
+		}
+		return roaring.FastAnd(sets...)
 	}
-	base := roaring.FastAnd(sets...)
-	if len(words) == 1 {
-		base = sets[0].Clone()
-	}
+
+	// AND, or the fallback, which needs every chunk.
+	base := andSets()
 	if base.IsEmpty() && len(words) > 1 {
+		if partial {
+			for _, w := range words {
+				if err := ix.materialise(w, nil); err != nil {
+					return nil, err
+				}
+			}
+			andSets()
+		}
 		res.Fallback = true
 		base = roaring.FastOr(sets...)
 	}
@@ -384,11 +420,11 @@ func (ix *Index) sectionCodes(s string) ([]uint8, error) {
 // inSections returns the documents holding the word in one of the
 // sections, or the word's documents when it is too common to have section
 // postings (a section search ignores such words).
-func (ix *Index) inSections(w *word, codes []uint8) (*roaring.Bitmap, error) {
+func (ix *Index) inSections(w *word, codes []uint8) *roaring.Bitmap {
 	out := roaring.New()
 	for _, e := range w.entries {
-		if int(e.Matches().GetCardinality()) > ix.m.SectionMaxDocs {
-			return w.matches, nil
+		if e.DocCount() > uint64(ix.m.SectionMaxDocs) {
+			return w.matches
 		}
 		for _, sp := range e.Sections {
 			if slices.Contains(codes, sp.Code) {
@@ -396,7 +432,7 @@ func (ix *Index) inSections(w *word, codes []uint8) (*roaring.Bitmap, error) {
 			}
 		}
 	}
-	return out, nil
+	return out
 }
 
 // markSections sets each hit's Section to the section holding the most

@@ -136,3 +136,17 @@ test("damaged files are errors", async () => {
   ix.cards.clear();
   await assert.rejects(ix.search({ query: "paracetamol" }), /malformed/);
 });
+
+test("split entries: a first page reads no chunk, a later page reads them, a misplaced chunk is an error", async () => {
+  const { ix, fetched } = await open();
+  await ix.search({ query: "t" });
+  assert.ok(!fetched.some((n) => n.startsWith("f/p-")), fetched.join(" "));
+  await ix.search({ query: "t", page: 1 });
+  const chunks = fetched.filter((n) => n.startsWith("f/p-"));
+  assert.ok(chunks.length >= 2, fetched.join(" "));
+
+  const other = await open();
+  const good = other.ix.load;
+  other.ix.load = (name) => good(name === chunks[1] ? chunks[0] : name);
+  await assert.rejects(other.ix.search({ query: "t", page: 1 }), /malformed/);
+});
