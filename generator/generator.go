@@ -264,6 +264,17 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 	if o.Strict && fl.Len() > 0 {
 		return rep, ErrFindings
 	}
+	// The catalogue does not change from here on: it is encoded while the
+	// output is written, and saved only once the output is published.
+	type encoded struct {
+		data []byte
+		err  error
+	}
+	state := make(chan encoded, 1)
+	go func() {
+		data, err := cat.Marshal()
+		state <- encoded{data, err}
+	}()
 	tm.next("write site")
 	if err := writeOutput(o, tm, rep, cat, view, store, text); err != nil {
 		return rep, err
@@ -273,7 +284,11 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 	if err := store.Sync(); err != nil {
 		return rep, err
 	}
-	if err := cat.Save(o.State); err != nil {
+	st := <-state
+	if st.err != nil {
+		return rep, fmt.Errorf("encode state: %w", st.err)
+	}
+	if err := catalogue.Write(o.State, st.data); err != nil {
 		return rep, err
 	}
 	return rep, nil
