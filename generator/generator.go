@@ -264,17 +264,6 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 	if o.Strict && fl.Len() > 0 {
 		return rep, ErrFindings
 	}
-	// The catalogue does not change from here on: it is encoded while the
-	// output is written, and saved only once the output is published.
-	type encoded struct {
-		data []byte
-		err  error
-	}
-	state := make(chan encoded, 1)
-	go func() {
-		data, err := cat.Marshal()
-		state <- encoded{data, err}
-	}()
 	tm.next("write site")
 	if err := writeOutput(o, tm, rep, cat, view, store, text); err != nil {
 		return rep, err
@@ -284,11 +273,7 @@ func Build(ctx context.Context, o Options) (*Report, error) {
 	if err := store.Sync(); err != nil {
 		return rep, err
 	}
-	st := <-state
-	if st.err != nil {
-		return rep, fmt.Errorf("encode state: %w", st.err)
-	}
-	if err := catalogue.Write(o.State, st.data); err != nil {
+	if err := cat.Save(o.State); err != nil {
 		return rep, err
 	}
 	return rep, nil
