@@ -2,6 +2,7 @@ package searchidx
 
 import (
 	"cmp"
+	"maps"
 	"runtime"
 	"slices"
 	"sync"
@@ -200,7 +201,7 @@ func topDocs(e *format.Entry, groupStarts []uint32) []format.TopDoc {
 			}
 		}
 	}
-	ids := sortedKeys(keep)
+	ids := slices.Sorted(maps.Keys(keep))
 	out := make([]format.TopDoc, len(ids))
 	for i, id := range ids {
 		t := format.TopDoc{ID: id, Level: level(id)}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"math"
 	"math/bits"
 	"os"
@@ -209,7 +210,7 @@ func (b *Builder) encode() ([]file, Stats) {
 		tf := float64(pr.fieldTF) + float64(pr.textTF)/norm[pr.id]
 		return idf * tf * (bm25K1 + 1) / (tf + bm25K1)
 	}
-	terms := sortedKeys(b.postings)
+	terms := slices.Sorted(maps.Keys(b.postings))
 	maxScore := 0.0
 	var prs []pair
 	for _, t := range terms {
@@ -265,7 +266,7 @@ func (b *Builder) encode() ([]file, Stats) {
 				e.Levels = append(e.Levels, format.Level{Level: uint8(l), Docs: remap(byLevel[l])})
 			}
 		}
-		for _, x := range sortedKeys(p.exact) {
+		for _, x := range slices.Sorted(maps.Keys(p.exact)) {
 			e.Exact = append(e.Exact, format.Exact{Surface: x, Docs: remap(p.exact[x])})
 		}
 		for c, ids := range bySection {
@@ -279,10 +280,10 @@ func (b *Builder) encode() ([]file, Stats) {
 		}
 		delete(b.postings, t) // its memory goes as the entries grow
 	}
-	for _, k := range sortedKeys(b.facets) {
+	for _, k := range slices.Sorted(maps.Keys(b.facets)) {
 		entries = append(entries, format.Entry{Key: k, Docs: remap(b.facets[k])})
 	}
-	for _, k := range sortedKeys(b.products) {
+	for _, k := range slices.Sorted(maps.Keys(b.products)) {
 		entries = append(entries, format.Entry{Key: k, Docs: remap(b.products[k])})
 	}
 	slices.SortFunc(entries, func(a, b format.Entry) int { return strings.Compare(a.Key, b.Key) })
@@ -430,13 +431,4 @@ func packHashes(files [][]byte, per int) []format.Hash {
 		out = append(out, h)
 	}
 	return out
-}
-
-func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K {
-	ks := make([]K, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	return ks
 }

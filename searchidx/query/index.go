@@ -5,9 +5,9 @@
 package query
 
 import (
-	"cmp"
 	"fmt"
 	"io/fs"
+	"maps"
 	"slices"
 	"sync"
 
@@ -263,23 +263,14 @@ func (ix *Index) load(e *format.Entry, want *roaring.Bitmap) (*format.Entry, err
 			sections[sp.Code] = append(sections[sp.Code], sp.Docs)
 		}
 	}
-	for _, l := range slices.Backward(sortedKeys(levels)) {
+	for _, l := range slices.Backward(slices.Sorted(maps.Keys(levels))) {
 		out.Levels = append(out.Levels, format.Level{Level: l, Docs: roaring.FastOr(levels[l]...)})
 	}
-	for _, x := range sortedKeys(exact) {
+	for _, x := range slices.Sorted(maps.Keys(exact)) {
 		out.Exact = append(out.Exact, format.Exact{Surface: x, Docs: roaring.FastOr(exact[x]...)})
 	}
-	for _, c := range sortedKeys(sections) {
+	for _, c := range slices.Sorted(maps.Keys(sections)) {
 		out.Sections = append(out.Sections, format.SectionPosting{Code: c, Docs: roaring.FastOr(sections[c]...)})
 	}
 	return out, nil
-}
-
-func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K {
-	ks := make([]K, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	slices.Sort(ks)
-	return ks
 }
