@@ -6,6 +6,7 @@
 package generator
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -301,29 +302,27 @@ func writeOutput(o Options, tm *timer, rep *Report, cat *catalogue.Catalogue, vi
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	type indexed struct {
-		stats searchidx.Stats
-		took  time.Duration
-		err   error
-	}
-	index := make(chan indexed, 1)
-	go func() {
+	var index errgroup.Group
+	var sst searchidx.Stats
+	var took time.Duration
+	index.Go(func() error {
 		start := time.Now()
-		st, err := writeSearchIndex(tmp, filepath.Join(o.State, SegmentFile), cat, view, text, o.Workers)
-		index <- indexed{st, time.Since(start), err}
-	}()
-	if err := writePages(o, w, rep, cat, view, store, text); err != nil {
-		<-index
+		var err error
+		sst, err = writeSearchIndex(tmp, filepath.Join(o.State, SegmentFile), cat, view, text, o.Workers)
+		took = time.Since(start)
+		if err != nil {
+			return fmt.Errorf("build search index: %w", err)
+		}
+		return nil
+	})
+	pagesErr := writePages(o, w, rep, cat, view, store, text)
+	tm.next("write search index")
+	indexErr := index.Wait() // even when the pages failed: it writes into tmp
+	if err := cmp.Or(pagesErr, indexErr); err != nil {
 		return err
 	}
-	tm.next("write search index")
-	ix := <-index
-	if ix.err != nil {
-		return fmt.Errorf("build search index: %w", ix.err)
-	}
-	sst := ix.stats
 	rep.Search = SearchStats{Documents: sst.Docs, Files: sst.Files, Bytes: sst.Bytes, ManifestBytes: sst.ManifestBytes,
-		Analysed: sst.Analysed, Reused: sst.Reused, Seconds: ix.took.Round(time.Millisecond).Seconds()}
+		Analysed: sst.Analysed, Reused: sst.Reused, Seconds: took.Round(time.Millisecond).Seconds()}
 	if err := w.Import(IndexDir, tmp); err != nil {
 		return fmt.Errorf("build search index: %w", err)
 	}

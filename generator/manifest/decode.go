@@ -6,12 +6,12 @@ import (
 	"strconv"
 )
 
-// Decode parses a manifest's bytes. Manifests are large (a line per file:
+// decode parses a manifest's bytes. Manifests are large (a line per file:
 // about 420,000 at 100,000 documents, read twice by every build), so the
 // lines WriteManifest writes are parsed directly; anything else (another
 // key order, escapes, non-ASCII names, spacing) goes through encoding/json,
 // which gives the same result for what both accept.
-func Decode(data []byte) (*Manifest, error) {
+func decode(data []byte) (*Manifest, error) {
 	if m, ok := decodeLines(data); ok {
 		return m, nil
 	}

@@ -37,12 +37,12 @@ var decodeCases = []*Manifest{
 func TestDecode(t *testing.T) {
 	for _, m := range decodeCases {
 		data := written(t, m)
-		got, err := Decode(data)
+		got, err := decode(data)
 		if err != nil {
-			t.Fatalf("Decode(%s): %v", data, err)
+			t.Fatalf("decode(%s): %v", data, err)
 		}
 		if !reflect.DeepEqual(got, m) {
-			t.Errorf("Decode(%s) = %+v, want %+v", data, got, m)
+			t.Errorf("decode(%s) = %+v, want %+v", data, got, m)
 		}
 	}
 	// The common case takes the line parser.
@@ -62,7 +62,7 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fast, ok := decodeLines(data)
 		if !ok {
-			Decode(data) // must not panic
+			decode(data) // must not panic
 			return
 		}
 		var want Manifest

@@ -313,7 +313,7 @@ func Read(dir string) (*Manifest, error) {
 	if err != nil {
 		return nil, fmt.Errorf("manifest: read %s: %w", Name, err)
 	}
-	m, err := Decode(data)
+	m, err := decode(data)
 	if err != nil {
 		return nil, fmt.Errorf("manifest: read %s: %w", Name, err)
 	}

@@ -290,9 +290,6 @@ func (w *Writer) reconcile(since time.Time) error {
 				c.gone = false
 				continue
 			}
-			if d == top && ent.Name() == manifest.Name {
-				continue
-			}
 			if err := remove(name); err != nil {
 				return err
 			}
